@@ -1,0 +1,58 @@
+"""The one django-ninja API object, under /api/v1/. Each domain app contributes a router in `api.py`."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.security import APIKeyHeader, HttpBearer, django_auth
+
+from thidua.core.errors import DomainError, PermissionDeniedError
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from thidua.accounts.models import ApiToken
+
+        user = ApiToken.authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class HeaderTokenAuth(APIKeyHeader):
+    param_name = "X-API-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return TokenAuth().authenticate(request, key or "")
+
+
+api = NinjaAPI(
+    title="thidua API",
+    version="1",
+    description="Thi đua – khen thưởng: organisations, emulation groups, campaigns, scoring, votes and awards.",
+    urls_namespace="api",
+    auth=[django_auth, TokenAuth(), HeaderTokenAuth()],
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(PermissionDeniedError)
+def _forbidden(request: HttpRequest, exc: PermissionDeniedError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message, "code": exc.code}, status=403)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message, "code": exc.code, "field": exc.field}, status=400)
+
+
+_APPS = ["core", "accounts", "orgs", "campaigns", "scoring", "voting", "awards", "reports"]
+for _app in _APPS:
+    _module = f"thidua.{_app}.api"
+    if importlib.util.find_spec(_module) is not None:
+        api.add_router(f"/{_app}/", importlib.import_module(_module).router)

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+import importlib.util
+
+from django.urls import include, path
+
+from config.api import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("accounts/", include("thidua.accounts.urls")),
+    path("", include("thidua.core.urls")),
+]
+
+# Each domain app mounts its pages under its own prefix when it has a urls module.
+for _app in ["orgs", "campaigns", "scoring", "voting", "awards", "reports"]:
+    if importlib.util.find_spec(f"thidua.{_app}.urls") is not None:
+        urlpatterns.append(path(f"{_app}/", include(f"thidua.{_app}.urls")))

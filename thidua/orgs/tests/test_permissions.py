@@ -1,0 +1,39 @@
+import datetime as dt
+
+import pytest
+
+from thidua.accounts.permissions import can
+from thidua.core.errors import PermissionDeniedError
+from thidua.orgs import selectors, services
+from thidua.orgs.models import HeadSelection
+
+
+def test_unit_officer_sees_and_changes_only_own_subtree(org, make_user):
+    officer = make_user("unit_officer", org["ls"])
+    assert can(officer, "unit.view", org["ls_commune"])
+    assert not can(officer, "unit.view", org["cb"])
+    assert not can(officer, "unit.change", org["cb_commune"])
+    visible = {u.code for u in selectors.unit_search(user=officer, query="")}
+    assert visible == {"LS", "LS-X1"}
+    with pytest.raises(PermissionDeniedError):
+        services.unit_update(actor=officer, unit=org["cb"], name_en="Cao Bang")
+
+
+def test_group_head_rights_follow_the_head_unit_of_the_year(org, make_user):
+    ls_head_officer = make_user("group_head", org["ls"])
+    cb_head_officer = make_user("group_head", org["cb"])
+    gy2022 = org["gy2022"]
+    gy2023 = services.group_year_next(actor=ls_head_officer, group_year=gy2022, by=HeadSelection.ELECTION,
+                                      head=org["cb"], deputy=org["ls"], decided_on=dt.date(2022, 12, 2))
+    assert can(ls_head_officer, "groupyear.manage", gy2022)
+    assert not can(cb_head_officer, "groupyear.manage", gy2022)
+    assert can(cb_head_officer, "groupyear.manage", gy2023)
+    assert not can(ls_head_officer, "groupyear.manage", gy2023)
+
+
+def test_rotation_sets_next_head_and_deputy(org):
+    gy2023 = services.group_year_next(actor=None, group_year=org["gy2022"], by=HeadSelection.ROTATION)
+    assert gy2023.head == org["cb"] and gy2023.deputy == org["ls"]
+    handover = services.flag_handover_record(actor=None, group=org["group"], to_year=2023,
+                                             handed_on=dt.date(2022, 12, 2))
+    assert handover.from_unit == org["ls"] and handover.to_unit == org["cb"]
