@@ -23,11 +23,13 @@ def make_user(db: Any) -> Callable[..., Any]:
 
     counter = {"n": 0}
 
-    def _make(role: str | None = None, unit: Any = None, *, username: str | None = None,
-              password: str = "Mat-khau-2026!") -> Any:
+    def _make(
+        role: str | None = None, unit: Any = None, *, username: str | None = None, password: str = "Mat-khau-2026!"
+    ) -> Any:
         counter["n"] += 1
-        user = User.objects.create_user(username=username or f"user{counter['n']}", password=password,
-                                        full_name=f"Người dùng {counter['n']}")
+        user = User.objects.create_user(
+            username=username or f"user{counter['n']}", password=password, full_name=f"Người dùng {counter['n']}"
+        )
         if role is not None:
             RoleAssignment.objects.create(user=user, role=role, unit=unit)
         return user
@@ -42,18 +44,56 @@ def org(db: Any) -> dict[str, Any]:
     from thidua.orgs.models import GroupKind, UnitType
 
     start = dt.date(2020, 1, 1)
-    central = services.unit_create(actor=None, code="TW", name="Ủy ban Trung ương MTTQ Việt Nam",
-                                   type=UnitType.CENTRAL_FRONT, valid_from=start)
-    ls = services.unit_create(actor=None, code="LS", name="Ủy ban MTTQ tỉnh Lạng Sơn", type=UnitType.PROVINCE_FRONT,
-                              parent=central, valid_from=start)
-    cb = services.unit_create(actor=None, code="CB", name="Ủy ban MTTQ tỉnh Cao Bằng", type=UnitType.PROVINCE_FRONT,
-                              parent=central, valid_from=start)
-    ls_commune = services.unit_create(actor=None, code="LS-X1", name="Ủy ban MTTQ xã Hữu Lũng",
-                                      type=UnitType.COMMUNE_FRONT, parent=ls, valid_from=start)
-    cb_commune = services.unit_create(actor=None, code="CB-X1", name="Ủy ban MTTQ xã Trùng Khánh",
-                                      type=UnitType.COMMUNE_FRONT, parent=cb, valid_from=start)
-    group = services.group_create(actor=None, code="CUM-BG", name="Cụm thi đua các tỉnh biên giới phía Bắc",
-                                  kind=GroupKind.CLUSTER, organiser=central, rotation=[ls, cb])
+    central = services.unit_create(
+        actor=None, code="TW", name="Ủy ban Trung ương MTTQ Việt Nam", type=UnitType.CENTRAL_FRONT, valid_from=start
+    )
+    ls = services.unit_create(
+        actor=None,
+        code="LS",
+        name="Ủy ban MTTQ tỉnh Lạng Sơn",
+        type=UnitType.PROVINCE_FRONT,
+        parent=central,
+        valid_from=start,
+    )
+    cb = services.unit_create(
+        actor=None,
+        code="CB",
+        name="Ủy ban MTTQ tỉnh Cao Bằng",
+        type=UnitType.PROVINCE_FRONT,
+        parent=central,
+        valid_from=start,
+    )
+    ls_commune = services.unit_create(
+        actor=None,
+        code="LS-X1",
+        name="Ủy ban MTTQ xã Hữu Lũng",
+        type=UnitType.COMMUNE_FRONT,
+        parent=ls,
+        valid_from=start,
+    )
+    cb_commune = services.unit_create(
+        actor=None,
+        code="CB-X1",
+        name="Ủy ban MTTQ xã Trùng Khánh",
+        type=UnitType.COMMUNE_FRONT,
+        parent=cb,
+        valid_from=start,
+    )
+    group = services.group_create(
+        actor=None,
+        code="CUM-BG",
+        name="Cụm thi đua các tỉnh biên giới phía Bắc",
+        kind=GroupKind.CLUSTER,
+        organiser=central,
+        rotation=[ls, cb],
+    )
     gy2022 = services.group_year_set(actor=None, group=group, year=2022, members=[ls, cb], head=ls, deputy=cb)
-    return {"central": central, "ls": ls, "cb": cb, "ls_commune": ls_commune, "cb_commune": cb_commune,
-            "group": group, "gy2022": gy2022}
+    return {
+        "central": central,
+        "ls": ls,
+        "cb": cb,
+        "ls_commune": ls_commune,
+        "cb_commune": cb_commune,
+        "group": group,
+        "gy2022": gy2022,
+    }

@@ -12,9 +12,7 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = os.environ.get("THIDUA_DEBUG", "1") == "1"
 # A development key is used only when DEBUG is on; production must set THIDUA_SECRET_KEY.
-SECRET_KEY = os.environ.get("THIDUA_SECRET_KEY") or (
-    "dev-only-insecure-key-change-me" if DEBUG else ""
-)
+SECRET_KEY = os.environ.get("THIDUA_SECRET_KEY") or ("dev-only-insecure-key-change-me" if DEBUG else "")
 if not SECRET_KEY:
     raise RuntimeError("THIDUA_SECRET_KEY must be set when THIDUA_DEBUG=0")
 ALLOWED_HOSTS = os.environ.get("THIDUA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
@@ -65,7 +63,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "thidua.core.context_processors.navigation",
+                "thidua.accounts.context_processors.navigation",
             ],
         },
     },
@@ -98,7 +96,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Lockout after repeated failed logins.
 THIDUA_LOGIN_MAX_FAILURES = int(os.environ.get("THIDUA_LOGIN_MAX_FAILURES", "5"))

@@ -5,11 +5,13 @@ import importlib.util
 from django.urls import include, path
 
 from config.api import api
+from thidua.orgs.views import home
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("accounts/", include("thidua.accounts.urls")),
+    path("", home, name="home"),
     path("", include("thidua.core.urls")),
 ]
 

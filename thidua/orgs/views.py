@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -22,8 +23,8 @@ def _as_of(request: HttpRequest) -> dt.date:
         return timezone.localdate()
 
 
-def _get_visible(request: HttpRequest, model: type, pk: int, action: str) -> object:
-    obj = get_object_or_404(model, pk=pk)
+def _get_visible(request: HttpRequest, model: type[Any], pk: int, action: str) -> Any:
+    obj: Any = get_object_or_404(model, pk=pk)
     if not can(request.user, action, obj):
         # 404, not 403: another unit's data does not even show that it exists.
         raise Http404
@@ -127,5 +128,23 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rotation": group.rotation.select_related("unit"),
             "can_change": can(request.user, "group.change", group),
             "manageable": {y.year.pk for y in years if can(request.user, "groupyear.manage", y.year)},
+        },
+    )
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    from thidua.accounts.models import Role
+    from thidua.accounts.permissions import roles_of
+
+    labels = dict(Role.choices)
+    return render(
+        request,
+        "orgs/home.html",
+        {
+            "roles": [labels.get(r, r) for r in sorted(roles_of(request.user))],
+            "unit_count": selectors.units_for_user(request.user).count(),
+            "person_count": selectors.persons_for_user(request.user).count(),
+            "groups": list(selectors.groups_for_user(request.user)[:12]),
         },
     )

@@ -23,8 +23,14 @@ def test_group_head_rights_follow_the_head_unit_of_the_year(org, make_user):
     ls_head_officer = make_user("group_head", org["ls"])
     cb_head_officer = make_user("group_head", org["cb"])
     gy2022 = org["gy2022"]
-    gy2023 = services.group_year_next(actor=ls_head_officer, group_year=gy2022, by=HeadSelection.ELECTION,
-                                      head=org["cb"], deputy=org["ls"], decided_on=dt.date(2022, 12, 2))
+    gy2023 = services.group_year_next(
+        actor=ls_head_officer,
+        group_year=gy2022,
+        by=HeadSelection.ELECTION,
+        head=org["cb"],
+        deputy=org["ls"],
+        decided_on=dt.date(2022, 12, 2),
+    )
     assert can(ls_head_officer, "groupyear.manage", gy2022)
     assert not can(cb_head_officer, "groupyear.manage", gy2022)
     assert can(cb_head_officer, "groupyear.manage", gy2023)
@@ -34,6 +40,7 @@ def test_group_head_rights_follow_the_head_unit_of_the_year(org, make_user):
 def test_rotation_sets_next_head_and_deputy(org):
     gy2023 = services.group_year_next(actor=None, group_year=org["gy2022"], by=HeadSelection.ROTATION)
     assert gy2023.head == org["cb"] and gy2023.deputy == org["ls"]
-    handover = services.flag_handover_record(actor=None, group=org["group"], to_year=2023,
-                                             handed_on=dt.date(2022, 12, 2))
+    handover = services.flag_handover_record(
+        actor=None, group=org["group"], to_year=2023, handed_on=dt.date(2022, 12, 2)
+    )
     assert handover.from_unit == org["ls"] and handover.to_unit == org["cb"]
