@@ -4,7 +4,7 @@ No Django here. Secrecy by construction: a :class:`Ballot` carries the marks on 
 nothing else (no voter, no sequence number), and a :class:`Tally` holds only counts, so nothing
 that comes out can be traced back to a paper or a person. Shuffling the ballots changes nothing.
 
-Rules (Decree 98/2023 art. 30(7); kept by Decree 152/2025 as far as is known): a candidate passes
+Rules (Decree 98/2023 art. 30(7); whether Decree 152/2025 keeps them is unconfirmed): a candidate passes
 with approvals of at least its threshold share of the council's **total** membership, not of those
 present; absent members may vote in writing, so there may be more ballots than members present,
 never more than members. Thresholds, the quorum share and the seats are data, never constants.
@@ -28,6 +28,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
+
+from thidua.core.errors import DomainError
 
 Param = str | int | Fraction
 
@@ -86,14 +88,22 @@ class Problem:
         return (vi if lang == "vi" else en).format(**{k: str(v) for k, v in self.params.items()})
 
 
-class TallyError(ValueError):
-    """Raised with every problem of a session's input; ``str()`` shows each in Vietnamese / English."""
+class TallyError(DomainError):
+    """Every problem found in the input. The message is the Vietnamese wording of all of them;
+    ``problems`` keep each code and its params, and :meth:`messages` gives another language."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = tuple(problems)
+        only = self.problems[0] if len(self.problems) == 1 else None
+        item = only.params.get("item") if only else None
         super().__init__(
-            "; ".join(f"[{p.code}] {p.message('vi')} / {p.message('en')}" for p in self.problems)
+            "; ".join(self.messages("vi")),
+            code=only.code if only else "tally.invalid",
+            field=item if isinstance(item, str) else None,
         )
+
+    def messages(self, lang: str = "vi") -> list[str]:
+        return [p.message(lang) for p in self.problems]
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -108,6 +118,7 @@ class Vote(StrEnum):
 
 
 _VOTE_VALUES = frozenset(v.value for v in Vote)
+_INVALID_BALLOT_REASONS = ("ballot.spoiled", "ballot.unknown_candidate", "ballot.too_many_approvals")
 
 
 @dataclass(frozen=True)
@@ -209,7 +220,12 @@ def tally(session: Session, ballots: Sequence[Ballot]) -> Tally:
             for name in names:
                 counts[name][votes.get(name, Vote.ABSTAIN)] += 1
     invalid_ballots = sum(rejected.values())
-    notes = [Problem(code, {"count": n, "seats": session.seats or 0}) for code, n in rejected.items()]
+    # A fixed order: the order in which reasons first occurred would hint at the order of the papers.
+    notes = [
+        Problem(code, {"count": rejected[code], "seats": session.seats or 0})
+        for code in _INVALID_BALLOT_REASONS
+        if rejected[code]
+    ]
 
     members = session.members
     required = -(-session.quorum.numerator * members // session.quorum.denominator)
@@ -243,14 +259,10 @@ def tally(session: Session, ballots: Sequence[Ballot]) -> Tally:
         )
         for c in session.candidates
     )
-    return Tally(
-        members, session.present, required, quorum_met, len(ballots), invalid_ballots, results, tuple(notes)
-    )
+    return Tally(members, session.present, required, quorum_met, len(ballots), invalid_ballots, results, tuple(notes))
 
 
-def _fill_seats(
-    passing: set[str], approvals: Mapping[str, int], seats: int | None
-) -> tuple[set[str], set[str]]:
+def _fill_seats(passing: set[str], approvals: Mapping[str, int], seats: int | None) -> tuple[set[str], set[str]]:
     """(elected, tied at the boundary): the most approved fill the seats; a tie that does not fit waits."""
     if seats is None or len(passing) <= seats:
         return set(passing), set()
