@@ -10,7 +10,7 @@ Conventions:
 * Every rejection is a :class:`Problem`: a stable ``code`` plus ``params``, so that the caller can
   translate it; ``Problem.message("vi")`` and ``Problem.message("en")`` give the default wording.
   A function that validates collects *all* problems of its input and raises one
-  :class:`ScoringError` carrying them; nothing is half-applied.
+  :class:`ScoringError` (a ``thidua.core.errors.DomainError``) carrying them; nothing is half-applied.
 * A mark is keyed by the code of a leaf item or of a bonus or penalty line (codes are unique across
   the whole table). Bonus and penalty marks are non-negative: the points added or deducted.
 * A mark above its maximum is rejected, never silently capped; sums of children, of bonus lines and
@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
+
+from thidua.core.errors import DomainError
 
 Param = str | int | Decimal | Fraction
 
@@ -203,14 +205,22 @@ class Problem:
         return (vi if lang == "vi" else en).format(**args)
 
 
-class ScoringError(ValueError):
-    """Raised with every problem found in the input; ``str()`` shows each in Vietnamese / English."""
+class ScoringError(DomainError):
+    """Every problem found in the input. The message is the Vietnamese wording of all of them;
+    ``problems`` keep each code and its params, and :meth:`messages` gives another language."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = tuple(problems)
+        only = self.problems[0] if len(self.problems) == 1 else None
+        item = only.params.get("item") if only else None
         super().__init__(
-            "; ".join(f"[{p.code}] {p.message('vi')} / {p.message('en')}" for p in self.problems)
+            "; ".join(self.messages("vi")),
+            code=only.code if only else "scoring.invalid",
+            field=item if isinstance(item, str) else None,
         )
+
+    def messages(self, lang: str = "vi") -> list[str]:
+        return [p.message(lang) for p in self.problems]
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -328,9 +338,7 @@ def _check_max(code: str, value: Decimal, problems: list[Problem]) -> bool:
     return True
 
 
-def _check_children(
-    code: str, max_points: Decimal, children: Sequence[Node], rule: ChildrenRule
-) -> list[Problem]:
+def _check_children(code: str, max_points: Decimal, children: Sequence[Node], rule: ChildrenRule) -> list[Problem]:
     if not children or not all(_valid_number(c.max_points) for c in children):
         return []
     total = sum((Decimal(c.max_points) for c in children), ZERO)
@@ -417,9 +425,7 @@ def parse_points(value: object) -> Decimal | None:
     return None
 
 
-def validate_marks(
-    table: CriteriaTable, marks: Mapping[str, object]
-) -> tuple[dict[str, Decimal], tuple[Problem, ...]]:
+def validate_marks(table: CriteriaTable, marks: Mapping[str, object]) -> tuple[dict[str, Decimal], tuple[Problem, ...]]:
     """Parse marks against the table: (the valid marks as Decimal, every problem found)."""
     caps = table.caps()
     parents = {n.code for n in table.nodes() if not n.is_leaf}
@@ -427,9 +433,7 @@ def validate_marks(
     problems: list[Problem] = []
     for item, raw in marks.items():
         if item not in caps:
-            problems.append(
-                Problem("mark.not_leaf" if item in parents else "mark.unknown_item", {"item": item})
-            )
+            problems.append(Problem("mark.not_leaf" if item in parents else "mark.unknown_item", {"item": item}))
             continue
         value = parse_points(raw)
         if value is None:
@@ -470,9 +474,7 @@ class UnitScore:
         return self.lines[code]
 
 
-def score_unit(
-    table: CriteriaTable, marks: Mapping[str, object], *, require_complete: bool = False
-) -> UnitScore:
+def score_unit(table: CriteriaTable, marks: Mapping[str, object], *, require_complete: bool = False) -> UnitScore:
     """Score one unit from its marks per leaf item and per bonus and penalty line.
 
     Raises ScoringError for an invalid table, and for marks that are unknown, on a parent node,
@@ -490,24 +492,18 @@ def score_unit(
     notes: list[Problem] = []
 
     def walk(node: Node) -> Decimal:
-        if node.is_leaf:
-            raw = parsed.get(node.code, ZERO)
-        else:
-            raw = sum((walk(child) for child in node.children), ZERO)
+        children = (walk(child) for child in node.children)
+        raw = parsed.get(node.code, ZERO) if node.is_leaf else sum(children, ZERO)
         points = min(raw, node.max_points)
         if raw > points:
-            notes.append(
-                Problem("score.node_capped", {"item": node.code, "raw": raw, "max": node.max_points})
-            )
+            notes.append(Problem("score.node_capped", {"item": node.code, "raw": raw, "max": node.max_points}))
         nodes[node.code] = NodeScore(node.code, points, node.max_points, raw)
         return points
 
     groups_sum = sum((walk(group) for group in table.groups), ZERO)
     base = min(groups_sum, table.max_points)
     if groups_sum > base:
-        notes.append(
-            Problem("score.node_capped", {"item": "TOTAL", "raw": groups_sum, "max": table.max_points})
-        )
+        notes.append(Problem("score.node_capped", {"item": "TOTAL", "raw": groups_sum, "max": table.max_points}))
     lines = {line.code: parsed.get(line.code, ZERO) for line in (*table.bonus_lines, *table.penalty_lines)}
     bonus_raw = sum((lines[line.code] for line in table.bonus_lines), ZERO)
     penalty_raw = sum((lines[line.code] for line in table.penalty_lines), ZERO)
@@ -539,9 +535,7 @@ def indicator_points(
 ) -> Decimal:
     """Points earned by an indicator-linked item, never above ``max_points``."""
     if actual < 0 or target < 0:
-        raise ScoringError(
-            [Problem("indicator.negative", {"item": item, "actual": actual, "target": target})]
-        )
+        raise ScoringError([Problem("indicator.negative", {"item": item, "actual": actual, "target": target})])
     # A zero target (higher is better) or a zero actual (lower is better) is met in full.
     if (target == 0 and not rule.lower_is_better) or (actual == 0 and rule.lower_is_better):
         return max_points
@@ -587,9 +581,7 @@ class Aggregation(StrEnum):
     TRIMMED_MEAN = "trimmed_mean"
 
 
-def aggregate(
-    values: Sequence[Decimal], method: Aggregation, *, trim_share: Decimal = Decimal("0.2")
-) -> Decimal:
+def aggregate(values: Sequence[Decimal], method: Aggregation, *, trim_share: Decimal = Decimal("0.2")) -> Decimal:
     """Mean, median, or mean after dropping ``floor(n × trim_share)`` marks at each end (unrounded)."""
     if not values:
         raise ScoringError([Problem("aggregate.no_values")])
@@ -620,8 +612,7 @@ def aggregate_marks(
         for item, value in marks.items():
             by_item.setdefault(item, []).append(value)
     return {
-        item: _quantize(aggregate(values, method, trim_share=trim_share), places)
-        for item, values in by_item.items()
+        item: _quantize(aggregate(values, method, trim_share=trim_share), places) for item, values in by_item.items()
     }
 
 
@@ -748,9 +739,7 @@ def moderate(
         reason = reasons.get(item, "").strip()
         if not reason:
             shown: Param = "—" if before is None else before
-            problems.append(
-                Problem("moderation.reason_required", {"item": item, "self": shown, "final": value})
-            )
+            problems.append(Problem("moderation.reason_required", {"item": item, "self": shown, "final": value}))
         changes.append(Change(item, before, value, reason))
     if problems:
         raise ScoringError(problems)
@@ -965,9 +954,7 @@ def nominate(
             note = Problem("quota.tie_at_boundary", params)
             blocked_by = quota.award
         taken.update(chosen)
-        outcomes.append(
-            QuotaOutcome(quota.award, limit, tuple(chosen), tuple(tied), places if tied else 0, note)
-        )
+        outcomes.append(QuotaOutcome(quota.award, limit, tuple(chosen), tuple(tied), places if tied else 0, note))
     return tuple(outcomes)
 
 
@@ -1040,8 +1027,6 @@ class Quorum:
 def check_quorum(*, present: int, members: int, share: Fraction) -> Quorum:
     """Attendance against a share of the members, in exact fractions (9 of 12 meets 2/3; 7 does not)."""
     if members < 1 or not (0 <= present <= members) or not (0 < share <= 1):
-        raise ScoringError(
-            [Problem("quorum.invalid", {"present": present, "members": members, "share": share})]
-        )
+        raise ScoringError([Problem("quorum.invalid", {"present": present, "members": members, "share": share})])
     required = -(-share.numerator * members // share.denominator)
     return Quorum(present, members, share, required, Fraction(present, members) >= share)
