@@ -959,11 +959,18 @@ def nominate(
 
 
 def check_nominations(
-    ranking: Sequence[RankEntry], quotas: Sequence[Quota], requested: Mapping[str, Sequence[str]]
+    ranking: Sequence[RankEntry],
+    quotas: Sequence[Quota],
+    requested: Mapping[str, Sequence[str]],
+    *,
+    eligible: Mapping[str, Collection[str]] | None = None,
 ) -> tuple[Problem, ...]:
     """Every problem of a proposed list (award → units): unknown awards or units, units proposed
-    twice, and per award the units beyond its quota (the lowest ranked), with the quota's basis."""
+    twice, per award the units beyond its quota (the lowest ranked) with the quota's basis, and a
+    full quota that takes some but not all of the units tied at its last place (a ballot decides:
+    re-run the ranking with its ``ballot_order``). ``eligible`` is as for :func:`nominate`."""
     _require_quotas(quotas)
+    eligible = eligible or {}
     rank = {e.unit: e.rank for e in ranking}
     configured = {q.award for q in quotas}
     problems = [Problem("quota.unknown_award", {"award": a}) for a in requested if a not in configured]
@@ -978,34 +985,46 @@ def check_nominations(
             problems.append(Problem("quota.unit_twice", {"unit": unit, "awards": ", ".join(awards)}))
     accepted: set[str] = set()
     for quota in quotas:
-        units = [u for u in dict.fromkeys(requested.get(quota.award, ())) if u in rank]
-        units.sort(key=lambda u: rank[u])
+        units = sorted(dict.fromkeys(u for u in requested.get(quota.award, ()) if u in rank), key=lambda u: rank[u])
         remaining = len(ranking) - len(accepted)
         limit = quota.limit(units=len(ranking), remaining=remaining)
+        if 0 < limit <= len(units):
+            allowed = eligible.get(quota.award)
+            last = rank[units[limit - 1]]
+            tied = [
+                e.unit
+                for e in ranking
+                if e.rank == last and e.unit not in accepted and (allowed is None or e.unit in allowed)
+            ]
+            if any(u not in units[:limit] for u in tied):
+                places = sum(1 for u in tied if u in units[:limit])
+                params: dict[str, Param] = {"award": quota.award, "units": ", ".join(tied), "places": places}
+                problems.append(Problem("quota.tie_at_boundary", params))
         accepted.update(units[:limit])
-        if len(units) <= limit:
-            continue
-        params: dict[str, Param] = {
-            "award": quota.award,
-            "requested": len(units),
-            "limit": limit,
-            "units": ", ".join(units[limit:]),
-        }
-        exact = quota.exact(units=len(ranking), remaining=remaining)
-        if exact is not None and (quota.count is None or limit < quota.count):
-            base = remaining if quota.base is QuotaBase.REMAINING else len(ranking)
-            shown_exact = Decimal(exact.numerator) / Decimal(exact.denominator)
-            params |= {
-                "share": quota.share or Fraction(0),
-                "base": base,
-                "base_kind": str(quota.base),
-                "exact": _quantize(shown_exact, 2).normalize(),
-                "rounding": str(quota.rounding),
-            }
-            problems.append(Problem("quota.exceeded_share", params))
-        else:
-            problems.append(Problem("quota.exceeded", params))
+        if len(units) > limit:
+            problems.append(_exceeded(quota, units, limit, units=len(ranking), remaining=remaining))
     return tuple(problems)
+
+
+def _exceeded(quota: Quota, requested: Sequence[str], limit: int, *, units: int, remaining: int) -> Problem:
+    params: dict[str, Param] = {
+        "award": quota.award,
+        "requested": len(requested),
+        "limit": limit,
+        "units": ", ".join(requested[limit:]),
+    }
+    exact = quota.exact(units=units, remaining=remaining)
+    if exact is None or quota.share is None or (quota.count is not None and limit == quota.count):
+        return Problem("quota.exceeded", params)
+    shown = _quantize(Decimal(exact.numerator) / exact.denominator, 2).normalize()
+    params |= {
+        "share": quota.share,
+        "base": remaining if quota.base is QuotaBase.REMAINING else units,
+        "base_kind": str(quota.base),
+        "exact": Decimal(format(shown, "f")),  # 2.5, 3 or 10, never 1E+1
+        "rounding": str(quota.rounding),
+    }
+    return Problem("quota.exceeded_share", params)
 
 
 # --------------------------------------------------------------------------- quorum

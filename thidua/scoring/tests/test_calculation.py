@@ -529,8 +529,9 @@ QUANG_NINH = (
 )
 
 
-def ranking_of(*totals: int) -> tuple[RankEntry, ...]:
-    return rank_units({f"U{i + 1}": score_unit(TABLE, {"C1": 0, "A1a": 0, **_split(t)}) for i, t in enumerate(totals)})
+def ranking_of(*totals: int, ballot_order: tuple[str, ...] = ()) -> tuple[RankEntry, ...]:
+    scores = {f"U{i + 1}": score_unit(TABLE, {"C1": 0, "A1a": 0, **_split(t)}) for i, t in enumerate(totals)}
+    return rank_units(scores, ballot_order=ballot_order)
 
 
 def _split(total: int) -> dict[str, int]:
@@ -669,6 +670,42 @@ def test_other_problems_of_a_requested_list() -> None:
     assert check_nominations(ranking, QUANG_NINH, {"government_flag": ["U1"]}) == ()
 
 
+def test_a_requested_list_that_picks_inside_a_tie_needs_the_ballot_first() -> None:
+    requested = {"government_flag": ["U1"], "provincial_flag": ["U2"], "chair_certificate": ["U3", "U4"]}
+    (problem,) = check_nominations(ranking_of(80, 79, 78, 77, 77, 75, 74), QUANG_NINH, requested)
+    assert problem.code == "quota.tie_at_boundary"
+    assert problem.message("vi") == "chair_certificate: các đơn vị U4, U5 bằng điểm cho 1 suất còn lại; cần bỏ phiếu"
+    after_ballot = ranking_of(80, 79, 78, 77, 77, 75, 74, ballot_order=("U4",))
+    assert check_nominations(after_ballot, QUANG_NINH, requested) == ()
+    # U5 is not eligible for the certificate: no tie to break.
+    eligible = {"chair_certificate": {"U3", "U4", "U6", "U7"}}
+    assert check_nominations(ranking_of(80, 79, 78, 77, 77, 75, 74), QUANG_NINH, requested, eligible=eligible) == ()
+
+
+@pytest.mark.parametrize(
+    ("units", "requested", "shown"),
+    [
+        (8, 4, "1/2 of 6 remaining units is 3, rounded down"),
+        (22, 11, "1/2 of 20 remaining units is 10, rounded down"),
+        (3, 1, "1/2 of 1 remaining units is 0.5, rounded down"),
+    ],
+)
+def test_quota_basis_is_shown_plainly(units: int, requested: int, shown: str) -> None:
+    ranking = ranking_of(*range(80, 80 - units, -1))
+    names = [e.unit for e in ranking]
+    given = {"government_flag": names[:1], "provincial_flag": names[1:2], "chair_certificate": names[2 : 3 + requested]}
+    problems = check_nominations(ranking, QUANG_NINH, given)
+    assert [p.code for p in problems] == ["quota.exceeded_share"]
+    assert shown in problems[0].message("en")
+
+
+def test_nothing_remains_for_the_certificate() -> None:
+    given = {"government_flag": ["U1"], "provincial_flag": ["U2"], "chair_certificate": ["U2"]}
+    problems = check_nominations(ranking_of(80, 79), QUANG_NINH, given)
+    assert [p.code for p in problems] == ["quota.unit_twice", "quota.exceeded_share"]
+    assert "1/2 of 0 remaining units is 0, rounded down" in problems[1].message("en")
+
+
 def test_invalid_quota() -> None:
     with pytest.raises(ScoringError) as error:
         nominate((), (Quota("x"),))
@@ -749,3 +786,16 @@ def test_ranking_is_a_permutation_with_consistent_ranks(units: list[dict[str, De
     for entry in ranking:
         assert entry.rank == 1 + sum(1 for other in ranking if other.key > entry.key)
         assert entry.needs_ballot == any(o.key == entry.key and o.unit != entry.unit for o in ranking)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(60, 66), min_size=1, max_size=12))
+def test_proposals_made_by_nominate_pass_check_nominations(totals: list[int]) -> None:
+    # Two readings of one quota spec must agree; narrow totals make ties frequent.
+    ranking = ranking_of(*totals)
+    outcomes = nominate(ranking, QUANG_NINH)
+    assert check_nominations(ranking, QUANG_NINH, {o.award: o.nominated for o in outcomes}) == ()
+    proposed = [u for o in outcomes for u in o.nominated]
+    assert len(proposed) == len(set(proposed))
+    for outcome in outcomes:
+        assert outcome.limit is None or len(outcome.nominated) + outcome.places_left <= outcome.limit
