@@ -769,10 +769,11 @@ def rank_units(
 ) -> tuple[RankEntry, ...]:
     """Rank units by total, then by each tie-break (higher first); never by name.
 
-    A tie-break is a node or line code of the table, or a key of ``facts[unit]`` (e.g. a 1/0 fact
-    for "collective with at least 70 % women", Decree 152 art. 4(6)). Units still equal share a rank
-    and are marked ``needs_ballot``, unless ``ballot_order`` (the outcome of that ballot, best
-    first) places them; units it does not name stay tied below those it does.
+    A tie-break is a node code of the table, or a key of ``facts[unit]`` (e.g. a 1/0 fact for
+    "collective with at least 70 % women", Decree 152 art. 4(6); a penalty enters negated, since
+    higher always ranks first). Units still equal share a rank and are marked ``needs_ballot``,
+    unless ``ballot_order`` (the outcome of that ballot, best first) places them; units it does
+    not name stay tied below those it does.
     """
     facts = facts or {}
     keys: dict[str, tuple[Decimal, ...]] = {}
@@ -780,8 +781,8 @@ def rank_units(
     for unit, score in scores.items():
         key = [score.total]
         for code in tie_breaks:
-            if code in score.nodes or code in score.lines:
-                key.append(score.points(code))
+            if code in score.nodes:
+                key.append(score.nodes[code].points)
             elif code in facts.get(unit, {}):
                 key.append(facts[unit][code])
             else:
