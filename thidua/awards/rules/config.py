@@ -79,9 +79,7 @@ class Config:
     @classmethod
     def from_mapping(cls, values: Mapping[str, ConfigScalar], *, source: str = "caller") -> Config:
         """Undated values, in force on every date (handy in tests and one-off evaluations)."""
-        return cls(
-            ConfigValue(key=k, value=v, effective_from=date.min, source=source) for k, v in values.items()
-        )
+        return cls(ConfigValue(key=k, value=v, effective_from=date.min, source=source) for k, v in values.items())
 
     def overlay(self, top: Config) -> Config:
         """A new config where ``top``'s values win on the dates they are in force."""
