@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 SUM, AVG, LATEST, MAX = "sum", "avg", "latest", "max"
 METHODS = (SUM, AVG, LATEST, MAX)
@@ -110,8 +111,8 @@ def representatives(successors: Mapping[int, Sequence[int]], units: Iterable[int
 
 def rollup(
     rows: Iterable[tuple[Hashable, int, Partial]],
-    specs: Mapping[Hashable, Spec],
-    buckets: Mapping[Hashable, Iterable[int]],
+    specs: Mapping[Any, Spec],
+    buckets: Mapping[Any, Iterable[int]],
     representative: Mapping[int, int] | None = None,
 ) -> dict[tuple[Hashable, Hashable], Decimal]:
     """Values per (indicator, bucket) from (indicator, unit, partial) rows.

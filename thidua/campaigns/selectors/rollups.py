@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Avg, Count, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
@@ -31,7 +32,7 @@ from thidua.campaigns.models import (
 from thidua.orgs.graph import unit_graph
 from thidua.orgs.models import GroupYear, Unit
 
-Buckets = Mapping[Hashable, Iterable[int]]
+Buckets = Mapping[Any, Iterable[int]]
 Values = dict[tuple[Hashable, Hashable], Decimal]
 
 

@@ -128,6 +128,7 @@ def test_outlier_needs_history():
 
 def test_outlier_finding_message():
     result = validation.outlier(D(1000), [100, 104, 98, 101])
+    assert result is not None
     finding = validation.outlier_finding("x", D(1000), result, name="Số buổi tuyên truyền")
     assert finding.severity == validation.ADVISORY and "Số buổi tuyên truyền" in finding.message
 
