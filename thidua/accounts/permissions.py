@@ -71,6 +71,7 @@ GRANTS: dict[str, dict[str, list[Scope]]] = {
     # registration, agreement, scoring, conference
     "registration.submit": {A: [Scope.ALL], B: [Scope.SUBTREE], U: [Scope.SUBTREE], G: [Scope.SUBTREE]},
     "registration.confirm": {A: [Scope.ALL], B: [Scope.PARENT], U: [Scope.PARENT]},
+    "registration.manage": {A: [Scope.ALL], B: [Scope.SUBTREE, Scope.ORGANISER], G: [Scope.HEAD]},
     "agreement.manage": {A: [Scope.ALL], B: [Scope.ORGANISER], G: [Scope.HEAD]},
     "agreement.sign": {A: [Scope.ALL], U: [Scope.MEMBER], G: [Scope.MEMBER]},
     "score.self": {A: [Scope.ALL], U: [Scope.SUBTREE], G: [Scope.SUBTREE]},
