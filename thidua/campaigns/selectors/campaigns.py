@@ -100,6 +100,7 @@ class Cell:
     key: str
     label: str
     value: Value | None
+    input: str = ""  # what the form shows in the field
 
 
 @dataclass
@@ -112,6 +113,7 @@ class FormRow:
     comments: list[ValueComment] = field(default_factory=list)
     history: list[ValueHistory] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    input: str = ""
 
     @property
     def amount(self) -> Decimal | None:
