@@ -146,6 +146,8 @@ class _Context:
         if level not in self._views:
             s = self.subject
             cutoff = None if level is None else first_countable_year(s.disciplines, level, self.on)
+            # The judged year itself stays visible: no_discipline alone says it does not count.
+            cutoff = None if cutoff is None else min(cutoff, self.year)
             low = cutoff if cutoff is not None else -NEVER
             self._views[level] = _View(
                 cutoff=cutoff,
@@ -367,9 +369,10 @@ class _Context:
         # Division, not multiplication: holders / count is correctly rounded, so 7/10 ≥ 0.70 holds.
         ok = s.member_count > 0 and holders / s.member_count >= p.share
         pct = 0.0 if s.member_count == 0 else 100 * holders / s.member_count
+        pct_vi, need_vi = f"{pct:.1f}".replace(".", ","), f"{p.share * 100:g}".replace(".", ",")
         msg = Message(
-            f"{holders}/{s.member_count} thành viên ({pct:.1f} %) đạt {title.vi} năm {self.year}; "
-            f"cần từ {p.share * 100:g} % trở lên",
+            f"{holders}/{s.member_count} thành viên ({pct_vi} %) đạt {title.vi} năm {self.year}; "
+            f"cần từ {need_vi} % trở lên",
             f"{holders} of {s.member_count} members ({pct:.1f} %) hold {title.en} in {self.year}; "
             f"{p.share * 100:g} % or more needed",
         )

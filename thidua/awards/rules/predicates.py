@@ -12,8 +12,10 @@ gap year breaks it and an older streak does not count.
 
 Discipline. After discipline, achievements count from the end of the discipline period
 (Decree 152 art. 4(4)): ratings, titles, initiatives and achievements of any year up to the year
-a discipline ended are ignored by every predicate (see ``no_discipline``). Months worked and
-member summaries are facts of the judged year, not achievements, and are not filtered.
+a discipline ended are ignored by every predicate — except those of the judged year itself, which
+``no_discipline`` alone rules out, so that a blocked year is reported once. The level is the one
+of the rule's cross-cutting ``no_discipline``. Months worked and member summaries are facts of
+the judged year, not achievements, and are not filtered.
 """
 
 from __future__ import annotations

@@ -122,6 +122,7 @@ class Rule:
     cross_cutting: tuple[PredicateNode, ...]
     certainty: Certainty = "C"
     notes: str = ""
+    source: str = ""
 
     @property
     def version(self) -> str:
@@ -388,6 +389,7 @@ def _parse_file(origin: str, document: Any, title_refs: list[tuple[str, str]]) -
                 cross_cutting=rule_cross,
                 certainty=raw_rule.certainty,
                 notes=raw_rule.notes,
+                source=origin,
             )
         )
     return rules
@@ -411,6 +413,10 @@ def _parse_node(raw: Any, where: str, kind: SubjectKind, title_refs: list[tuple[
         items = [value] if name == "not" and not isinstance(value, list) else value
         if not isinstance(items, list) or not items or (name == "not" and len(items) != 1):
             raise RuleError(f"{where}.{name}: needs {'one condition' if name == 'not' else 'a list of conditions'}")
+        explicit = [item["key"] for item in items if isinstance(item, dict) and "key" in item]
+        twice = sorted({k for k in explicit if explicit.count(k) > 1})
+        if twice:
+            raise RuleError(f"{where}.{name}: duplicate key(s) {twice}")
         children = _unique_keys(
             [_parse_node(item, f"{where}.{name}[{i}]", kind, title_refs) for i, item in enumerate(items)],
             f"{where}.{name}",
@@ -484,8 +490,8 @@ def _check_overlaps(rules: list[Rule]) -> None:
         if a.effective_to is None or b.effective_from <= a.effective_to:
             raise RuleError(
                 f"{a.code}/{a.subject}: periods overlap between rule sets {a.ruleset} "
-                f"({a.effective_from}–{a.effective_to or '…'}) and {b.ruleset} "
-                f"({b.effective_from}–{b.effective_to or '…'})"
+                f"({a.effective_from}–{a.effective_to or '…'}, {a.source}) and {b.ruleset} "
+                f"({b.effective_from}–{b.effective_to or '…'}, {b.source})"
             )
 
 
@@ -493,10 +499,12 @@ def _check_meets_rule(rules: list[Rule]) -> None:
     graph: dict[tuple[str, SubjectKind], set[str]] = {}
     for rule in rules:
         graph.setdefault((rule.code, rule.subject), set()).update(_raw_meets_rule_codes(rule.when))
-    for (code, kind), targets in graph.items():
-        for target in targets:
-            if (target, kind) not in graph:
-                raise RuleError(f"{code}/{kind}: meets_rule {target!r} names no {kind} rule")
+    for rule in rules:
+        for target in sorted(_raw_meets_rule_codes(rule.when)):
+            if (target, rule.subject) not in graph:
+                raise RuleError(
+                    f"{rule.source}: {rule.code}/{rule.subject}: meets_rule {target!r} names no {rule.subject} rule"
+                )
 
     def visit(node: tuple[str, SubjectKind], trail: tuple[str, ...]) -> None:
         if node[0] in trail:

@@ -265,10 +265,11 @@ class _Compiler:
         elif name == "disciplines" and level is not None:
             return self._cutoffs(level)
         if name in _ACHIEVEMENT_SOURCES and level is not None:
-            # Achievements count from the end of the discipline period (Decree 152 art. 4(4)).
+            # Achievements count from the end of the discipline period (Decree 152 art. 4(4));
+            # the judged year stays visible: no_discipline alone says it does not count.
             cutoffs = self._cutoffs(level).rename({"cut": "__cut"})
             frame = frame.join(cutoffs, on="subject_id", how="left").filter(
-                pl.col("__cut").is_null() | (pl.col("year") >= pl.col("__cut"))
+                pl.col("__cut").is_null() | (pl.col("year") >= pl.min_horizontal(pl.col("__cut"), pl.lit(self.year)))
             )
         return frame
 
