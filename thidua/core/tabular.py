@@ -1,0 +1,720 @@
+"""Reading uploaded tables (.csv, .xlsx) against a declarative column spec.
+
+Every problem is collected, not only the first: problems with the file as a whole (empty, too
+large, not a spreadsheet, not UTF-8, formulas, missing columns) and problems with one cell
+(row, column, message in the user's language). Rows are numbered as a spreadsheet shows them, so
+"dòng 7" is the row the user sees as 7 in Excel. Importers in every app build on `read_table`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from thidua.core.text import fold
+
+# An .xlsx is a zip: a small upload may expand a thousandfold. Refuse archives that would.
+XLSX_MAX_EXPANSION = 40
+# The header is looked for among the first rows, so that a title line above it is tolerated.
+HEADER_SEARCH_ROWS = 10
+
+
+class ColumnType(StrEnum):
+    TEXT = "text"
+    INT = "int"
+    DECIMAL = "decimal"
+    DATE = "date"
+    CHOICE = "choice"
+    CODE = "code"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column the importer understands.
+
+    `label` (Vietnamese msgid, usually lazy) names the column in messages; it, `name`, and every
+    alias in `headers_vi` / `headers_en` are accepted as the header, ignoring case, diacritics,
+    "*" marks and underscores. `choices` maps each stored value to its accepted spellings."""
+
+    name: str
+    label: str | Promise
+    headers_vi: tuple[str, ...] = ()
+    headers_en: tuple[str, ...] = ()
+    required: bool = False
+    type: ColumnType = ColumnType.TEXT
+    max_length: int | None = None
+    choices: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+    def header_keys(self) -> set[str]:
+        return {_header_key(h) for h in (self.name, str(self.label), *self.headers_vi, *self.headers_en)} - {""}
+
+    def accepted_headers(self) -> list[str]:
+        seen: list[str] = []
+        for h in (str(self.label), *self.headers_vi, *self.headers_en):
+            if h and h not in seen:
+                seen.append(h)
+        return seen
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    columns: tuple[Column, ...]
+    # Column-name tuples that must not repeat within one file (compared ignoring case).
+    unique: tuple[tuple[str, ...], ...] = ()
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem: `row` None means the file as a whole; `column` is the header the user sees."""
+
+    message: str
+    row: int | None = None
+    column: str | None = None
+    code: str = "invalid"
+    severity: Severity = "error"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(_("Dòng %(row)s") % {"row": self.row})
+        if self.column:
+            where.append(_("cột “%(col)s”") % {"col": self.column})
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+@dataclass
+class Row:
+    """A data row: `values` holds the parsed value of every spec column (None when empty or invalid)."""
+
+    number: int
+    values: dict[str, Any]
+    valid: bool = True
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values.get(name)
+
+
+@dataclass
+class Table:
+    spec: TableSpec
+    rows: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # column name -> header as written in the file
+    format: str = ""
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def file_ok(self) -> bool:
+        """No problem with the file as a whole (rows may still have problems)."""
+        return not any(p.row is None for p in self.errors)
+
+    def column_label(self, name: str) -> str:
+        return self.headers.get(name) or str(self.spec.column(name).label)
+
+    def add(
+        self,
+        message: str,
+        *,
+        row: Row | int | None = None,
+        column: str | None = None,
+        code: str = "invalid",
+        severity: Severity = "error",
+    ) -> Problem:
+        """Record a problem; `column` is a spec column name. An error marks its row invalid."""
+        number = row.number if isinstance(row, Row) else row
+        label = self.column_label(column) if column is not None else None
+        problem = Problem(message=message, row=number, column=label, code=code, severity=severity)
+        self.problems.append(problem)
+        if severity == "error" and number is not None:
+            for r in self.rows if not isinstance(row, Row) else [row]:
+                if r.number == number:
+                    r.valid = False
+        return problem
+
+    def sorted_problems(self) -> list[Problem]:
+        order = {self.column_label(c.name): i for i, c in enumerate(self.spec.columns)}
+        return sorted(
+            self.problems,
+            key=lambda p: (p.row is not None, p.row or 0, order.get(p.column or "", len(order))),
+        )
+
+
+class CellError(ValueError):
+    """A value that cannot be read; the message is in the user's language."""
+
+
+# --------------------------------------------------------------------------- values
+
+
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2212": "-"})
+
+
+def _grouped(whole: str, sep: str, *, at_least_one: bool = False) -> bool:
+    """Is `whole` digits grouped by three with `sep` ("1.234.567")?"""
+    pattern = rf"[1-9]\d{{0,2}}(?:{re.escape(sep)}\d{{3}}){'+' if at_least_one else '*'}"
+    return re.fullmatch(pattern, whole) is not None
+
+
+def _split_number(text: str, *, integer: bool) -> tuple[str, str, str]:
+    """Split a number written the Vietnamese way ("1.234,5") or plainly ("1234.5") into sign,
+    integer digits and fraction digits. With `integer`, "1.234" is a thousands grouping; otherwise
+    it could be read two ways and is refused."""
+    s = " ".join(text.translate(_SPACES).split())
+    sign = ""
+    if s[:1] in ("+", "-"):
+        sign, s = s[0].replace("+", ""), s[1:].strip()
+    bad = CellError(_("“%(value)s” không phải là số.") % {"value": text})
+    if not re.fullmatch(r"\d[\d., ]*", s) or not s[-1].isdigit():
+        raise bad
+    separators = [ch for ch in s if ch in ".,"]
+    spaced = " " in s
+    thousands = " " if spaced else ""
+    whole, frac = s, ""
+    if len(set(separators)) == 2:  # "1.234,5" or "1,234.5": the last one is the decimal mark
+        decimal_mark = separators[-1]
+        if s.count(decimal_mark) != 1 or spaced:
+            raise bad
+        thousands = "," if decimal_mark == "." else "."
+        whole, frac = s.split(decimal_mark)
+    elif len(separators) > 1:  # "1.234.567"
+        if spaced:
+            raise bad
+        thousands = separators[0]
+    elif separators:
+        mark = separators[0]
+        if not spaced and _grouped(s, mark, at_least_one=True):
+            if not integer:
+                whole, frac = s.split(mark)
+                raise CellError(
+                    _(
+                        "Số “%(value)s” không rõ ràng: có thể là %(a)s hoặc %(b)s. "
+                        "Hãy viết số không có dấu phân cách hàng nghìn, ví dụ %(a)s."
+                    )
+                    % {"value": text, "a": whole + frac, "b": f"{whole},{frac}"}
+                )
+            thousands = mark
+        else:
+            whole, frac = s.split(mark)
+    if thousands:
+        if not _grouped(whole, thousands):
+            raise bad
+        whole = whole.replace(thousands, "")
+    if not whole.isdigit() or (frac and not frac.isdigit()):
+        raise bad
+    return sign, whole, frac
+
+
+def parse_decimal(text: str) -> Decimal:
+    """Read "1.234,5" (Vietnamese), "1,234.5" and "1234.5"; refuse what could be read two ways."""
+    sign, whole, frac = _split_number(text, integer=False)
+    try:
+        return Decimal(f"{sign}{whole}.{frac}" if frac else f"{sign}{whole}")
+    except InvalidOperation as exc:  # pragma: no cover - the split only yields digits
+        raise CellError(_("“%(value)s” không phải là số.") % {"value": text}) from exc
+
+
+def parse_int(text: str) -> int:
+    """Read a whole number; "1.234" and "1,234" are thousands groupings here."""
+    sign, whole, frac = _split_number(text, integer=True)
+    if frac.strip("0"):
+        raise CellError(_("“%(value)s” không phải là số nguyên.") % {"value": text})
+    return int(f"{sign}{whole}")
+
+
+_DATE_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})")
+_DATE_YMD = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?")
+
+
+def parse_date(text: str) -> dt.date:
+    """Read dd/mm/yyyy (also with - or .) and ISO yyyy-mm-dd."""
+    s = text.strip()
+    hint = _("Hãy viết ngày theo dạng dd/mm/yyyy, ví dụ 01/07/2025.")
+    if m := _DATE_YMD.fullmatch(s):
+        year, month, day = (int(g) for g in m.groups())
+    elif m := _DATE_DMY.fullmatch(s):
+        day, month, year = (int(g) for g in m.groups())
+        if len(m.group(3)) != 4:
+            raise CellError(_("Năm trong ngày “%(value)s” phải có 4 chữ số.") % {"value": text} + " " + hint)
+    else:
+        raise CellError(_("“%(value)s” không phải là ngày.") % {"value": text} + " " + hint)
+    if not 1900 <= year <= 2100:
+        raise CellError(_("Năm %(year)s trong ngày “%(value)s” không hợp lệ.") % {"year": year, "value": text})
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise CellError(_("Ngày “%(value)s” không tồn tại.") % {"value": text} + " " + hint) from exc
+
+
+_CODE = re.compile(r"[^\s\x00-\x1f\x7f]+")
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value).strip()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def parse_cell(column: Column, value: Any) -> Any:
+    """The typed value of one cell (None when empty), or CellError."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if column.required:
+            raise CellError(_("Thiếu giá trị bắt buộc."))
+        return None
+    kind = column.type
+    if isinstance(value, str) and value.strip().startswith("="):
+        raise CellError(_("Ô có dạng công thức (bắt đầu bằng “=”); hãy nhập giá trị, không nhập công thức."))
+    if kind == ColumnType.INT:
+        if isinstance(value, bool):
+            raise CellError(_("“%(value)s” không phải là số nguyên.") % {"value": value})
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float):
+            if not value.is_integer():
+                raise CellError(_("“%(value)s” không phải là số nguyên.") % {"value": value})
+            return int(value)
+        return parse_int(_as_text(value))
+    if kind == ColumnType.DECIMAL:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return Decimal(str(value))
+        return parse_decimal(_as_text(value))
+    if kind == ColumnType.DATE:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if not isinstance(value, str):
+            raise CellError(
+                _("“%(value)s” không phải là ngày. Hãy định dạng ô là ngày hoặc viết dd/mm/yyyy.")
+                % {"value": _as_text(value)}
+            )
+        return parse_date(value)
+    text = _as_text(value)
+    if column.max_length is not None and len(text) > column.max_length:
+        raise CellError(_("Dài quá %(max)s ký tự (có %(n)s ký tự).") % {"max": column.max_length, "n": len(text)})
+    if kind == ColumnType.CODE:
+        if not _CODE.fullmatch(text):
+            raise CellError(_("Mã “%(value)s” không được chứa khoảng trắng.") % {"value": text})
+        return text
+    if kind == ColumnType.CHOICE:
+        key = fold(text)
+        for stored, spellings in column.choices.items():
+            if key in {fold(stored), *(fold(str(s)) for s in spellings)}:
+                return stored
+        allowed = ", ".join(f"“{s[0] if s else stored}”" for stored, s in column.choices.items())
+        raise CellError(
+            _("Giá trị “%(value)s” không hợp lệ; chọn một trong: %(allowed)s.") % {"value": text, "allowed": allowed}
+        )
+    return text
+
+
+# --------------------------------------------------------------------------- files
+
+
+class FileProblem(Exception):
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+_MAGIC = [
+    (b"%PDF", "PDF"),
+    (b"\x89PNG", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF8", "GIF"),
+    (b"\xd0\xcf\x11\xe0", "OLE"),
+    (b"PK\x03\x04", "ZIP"),
+    (b"PK\x05\x06", "ZIP"),
+]
+
+
+def _sniff(data: bytes) -> str:
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    return ""
+
+
+def _not_spreadsheet(filename: str, kind: str = "") -> FileProblem:
+    if kind == "OLE":
+        return FileProblem(
+            _(
+                "Tệp “%(name)s” là bảng tính Excel 97–2003 (.xls) hoặc có đặt mật khẩu. "
+                "Hãy mở bằng Excel và lưu thành “Sổ làm việc Excel (.xlsx)” không mật khẩu."
+            )
+            % {"name": filename},
+            "old_excel",
+        )
+    if kind and kind != "ZIP":
+        return FileProblem(
+            _("Tệp “%(name)s” không phải là bảng tính (đây là tệp %(kind)s). Hãy chọn tệp .xlsx hoặc .csv.")
+            % {"name": filename, "kind": kind},
+            "not_spreadsheet",
+        )
+    return FileProblem(
+        _("Tệp “%(name)s” không phải là bảng tính .xlsx hoặc .csv đọc được.") % {"name": filename},
+        "not_spreadsheet",
+    )
+
+
+def _read_bytes(source: bytes | IO[bytes] | Path | Any, max_bytes: int) -> tuple[bytes, str, bool]:
+    """The upload's bytes, its name, and whether it is larger than max_bytes (then not read whole)."""
+    if isinstance(source, bytes | bytearray):
+        return bytes(source), "", len(source) > max_bytes
+    if isinstance(source, Path):
+        with source.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+        return data, source.name, len(data) > max_bytes
+    name = Path(str(getattr(source, "name", "") or "")).name
+    size = getattr(source, "size", None)
+    if isinstance(size, int) and size > max_bytes:
+        return b"", name, True
+    if hasattr(source, "seek"):
+        source.seek(0)
+    data = bytes(source.read(max_bytes + 1))
+    return data, name, len(data) > max_bytes
+
+
+def _is_binary(data: bytes) -> bool:
+    sample = data[:65536]
+    if b"\0" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
+    return controls > max(2, len(sample) // 100)
+
+
+def _csv_rows(data: bytes, filename: str) -> list[tuple[int, list[Any]]]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileProblem(
+            _(
+                "Tệp “%(name)s” được mã hóa UTF-16, không phải UTF-8. "
+                "Trong Excel, hãy chọn Lưu thành → “CSV UTF-8 (Comma delimited) (*.csv)”."
+            )
+            % {"name": filename},
+            "not_utf8",
+        )
+    if _is_binary(data):
+        raise _not_spreadsheet(filename, _sniff(data))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FileProblem(
+            _(
+                "Tệp “%(name)s” không phải là văn bản UTF-8 (lỗi ở dòng %(line)s). "
+                "Trong Excel, hãy chọn Lưu thành → “CSV UTF-8 (Comma delimited) (*.csv)” rồi tải lên lại."
+            )
+            % {"name": filename, "line": line},
+            "not_utf8",
+        ) from exc
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {d: len(next(csv.reader([first], delimiter=d), [])) for d in (",", ";", "\t")}
+    delimiter = max(counts, key=lambda d: (counts[d], d == ","))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[tuple[int, list[Any]]] = []
+    try:
+        # A record is one spreadsheet row even when a quoted cell spans several lines.
+        for number, record in enumerate(reader, start=1):
+            rows.append((number, list(record)))
+    except csv.Error as exc:
+        raise FileProblem(
+            _("Tệp CSV bị lỗi ở dòng %(line)s: %(error)s") % {"line": reader.line_num, "error": exc}, "bad_csv"
+        ) from exc
+    return rows
+
+
+def _xlsx_rows(data: bytes, filename: str, max_bytes: int, table: Table) -> list[tuple[int, list[Any]]]:
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise _not_spreadsheet(filename) from exc
+    if "xl/workbook.xml" not in names:
+        raise _not_spreadsheet(filename)
+    if expanded > max(max_bytes, 1024 * 1024) * XLSX_MAX_EXPANSION:
+        raise FileProblem(
+            _("Tệp “%(name)s” quá lớn khi giải nén; hãy chia thành nhiều tệp nhỏ hơn.") % {"name": filename},
+            "too_large",
+        )
+    try:
+        # Not data_only: formula cells must be seen to be refused, never silently read as cached values.
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise _not_spreadsheet(filename) from exc
+    try:
+        sheets = workbook.worksheets
+        if not sheets:
+            raise _not_spreadsheet(filename)
+        sheet = sheets[0]
+        if len(sheets) > 1:
+            table.add(
+                _("Tệp có %(n)s trang tính; chỉ đọc trang đầu tiên “%(sheet)s”.")
+                % {"n": len(sheets), "sheet": sheet.title},
+                code="many_sheets",
+                severity="warning",
+            )
+        sheet.reset_dimensions()  # some writers record a wrong used range; read every row present
+        from openpyxl.utils import get_column_letter
+
+        rows: list[tuple[int, list[Any]]] = []
+        for number, cells in _guarded(sheet.iter_rows(min_row=1), filename):
+            values: list[Any] = []
+            for index, cell in enumerate(cells, start=1):
+                if getattr(cell, "data_type", None) == "f":
+                    table.add(
+                        _("Ô %(cell)s chứa công thức; hãy sao chép và dán dạng giá trị (Paste Values).")
+                        % {"cell": f"{get_column_letter(index)}{number}"},
+                        row=number,
+                        code="formula",
+                    )
+                    values.append(None)
+                    continue
+                values.append(cell.value)
+            rows.append((number, values))
+        return rows
+    finally:
+        workbook.close()
+
+
+def _guarded(rows: Iterable[Any], filename: str) -> Iterator[tuple[int, Any]]:
+    """Number the rows; a sheet that breaks while being read is a damaged file, not a crash."""
+    try:
+        yield from enumerate(rows, start=1)
+    except Exception as exc:  # the XML parser and openpyxl raise many kinds
+        raise _not_spreadsheet(filename) from exc
+
+
+def _header_key(text: Any) -> str:
+    cleaned = re.sub(r"[*:()\[\]_]+", " ", str(text or "").replace("\ufeff", ""))
+    return fold(cleaned)
+
+
+def _is_blank(values: Sequence[Any]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+def read_table(
+    source: bytes | IO[bytes] | Path | Any,
+    spec: TableSpec,
+    *,
+    filename: str = "",
+    max_bytes: int | None = None,
+) -> Table:
+    """Read an upload (bytes, a file object, an UploadedFile or a Path) into typed rows and problems."""
+    limit = int(max_bytes if max_bytes is not None else settings.THIDUA_IMPORT_MAX_BYTES)
+    table = Table(spec=spec)
+    data, found_name, oversize = _read_bytes(source, limit)
+    filename = filename or found_name or _("tệp tải lên")
+    try:
+        if oversize:
+            raise FileProblem(
+                _("Tệp “%(name)s” lớn hơn giới hạn %(limit)s cho một lần nhập.")
+                % {"name": filename, "limit": filesizeformat(limit)},
+                "too_large",
+            )
+        raw_rows = _load(data, filename, limit, table)
+        _build(table, raw_rows, filename)
+    except FileProblem as problem:
+        table.rows = []
+        table.add(problem.message, code=problem.code)
+    return table
+
+
+def _load(data: bytes, filename: str, limit: int, table: Table) -> list[tuple[int, list[Any]]]:
+    if not data.strip().removeprefix(b"\xef\xbb\xbf").strip():
+        raise FileProblem(_("Tệp “%(name)s” trống.") % {"name": filename}, "empty")
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".xls":
+        raise _not_spreadsheet(filename, "OLE")
+    if suffix not in {".csv", ".xlsx", ""}:
+        raise FileProblem(
+            _("Chỉ nhận tệp .xlsx hoặc .csv (tệp đã chọn: “%(name)s”).") % {"name": filename}, "bad_extension"
+        )
+    kind = _sniff(data)
+    if kind == "ZIP":
+        table.format = "xlsx"
+        return _xlsx_rows(data, filename, limit, table)
+    if suffix == ".xlsx" or kind:
+        raise _not_spreadsheet(filename, kind)
+    table.format = "csv"
+    return _csv_rows(data, filename)
+
+
+def _match_header(spec: TableSpec, cells: Sequence[Any]) -> dict[int, Column]:
+    keys = {c.name: c.header_keys() for c in spec.columns}
+    found: dict[int, Column] = {}
+    for index, cell in enumerate(cells):
+        key = _header_key(cell)
+        for column in spec.columns:
+            if key and key in keys[column.name]:
+                found[index] = column
+                break
+    return found
+
+
+def _build(table: Table, raw_rows: list[tuple[int, list[Any]]], filename: str) -> None:
+    from openpyxl.utils import get_column_letter
+
+    spec = table.spec
+    non_blank = [(n, cells) for n, cells in raw_rows if not _is_blank(cells)]
+    if not non_blank:
+        raise FileProblem(_("Tệp “%(name)s” trống.") % {"name": filename}, "empty")
+    # The header is the row that names the most known columns among the first rows.
+    candidates = non_blank[:HEADER_SEARCH_ROWS]
+    scored = [(len(_match_header(spec, cells)), i) for i, (_n, cells) in enumerate(candidates)]
+    best = max(scored, key=lambda s: (s[0], -s[1]))[1] if any(s[0] for s in scored) else 0
+    header_number, header_cells = candidates[best]
+    mapping = _match_header(spec, header_cells)
+
+    by_column: dict[str, list[int]] = {}
+    for index, column in mapping.items():
+        by_column.setdefault(column.name, []).append(index)
+    for name, indexes in by_column.items():
+        table.headers[name] = _as_text(header_cells[indexes[0]])
+        if len(indexes) > 1:
+            table.add(
+                _("Cột “%(col)s” xuất hiện %(n)s lần (các cột %(letters)s).")
+                % {
+                    "col": table.headers[name],
+                    "n": len(indexes),
+                    "letters": ", ".join(get_column_letter(i + 1) for i in indexes),
+                },
+                column=name,
+                code="duplicate_column",
+            )
+    unknown = [
+        _as_text(cell) for index, cell in enumerate(header_cells) if index not in mapping and not _is_blank([cell])
+    ]
+    if unknown:
+        table.add(
+            _("Các cột không được dùng và sẽ bị bỏ qua: %(cols)s.") % {"cols": ", ".join(f"“{u}”" for u in unknown)},
+            code="unknown_columns",
+            severity="warning",
+        )
+    missing = [c for c in spec.columns if c.required and c.name not in by_column]
+    for column in missing:
+        table.add(
+            _("Thiếu cột bắt buộc “%(col)s” (tên cột được chấp nhận: %(names)s).")
+            % {"col": column.label, "names": ", ".join(column.accepted_headers())},
+            code="missing_column",
+        )
+    if missing:
+        expected = ", ".join(str(c.label) for c in spec.columns)
+        table.add(
+            _("Dòng tiêu đề (dòng %(row)s) cần có các cột: %(cols)s.") % {"row": header_number, "cols": expected},
+            code="missing_column",
+        )
+        return
+
+    data_rows = [(n, cells) for n, cells in non_blank if n > header_number]
+    if not data_rows:
+        raise FileProblem(
+            _("Tệp “%(name)s” chỉ có dòng tiêu đề, không có dòng dữ liệu nào.") % {"name": filename}, "no_rows"
+        )
+    headerless_warned: set[int] = set()
+    named = {i for i, cell in enumerate(header_cells) if not _is_blank([cell])}
+    formula_rows = {p.row for p in table.problems if p.code == "formula"}
+    for number, cells in data_rows:
+        row = Row(number=number, values={}, valid=number not in formula_rows)
+        table.rows.append(row)
+        for name, indexes in by_column.items():
+            column = spec.column(name)
+            raw = cells[indexes[0]] if indexes[0] < len(cells) else None
+            try:
+                row.values[name] = parse_cell(column, raw)
+            except CellError as exc:
+                row.values[name] = None
+                if not (raw is None and number in formula_rows):
+                    table.add(str(exc), row=row, column=name, code="cell")
+        for name in (c.name for c in spec.columns if c.name not in by_column):
+            row.values[name] = None
+        for index, value in enumerate(cells):
+            if index not in named and index not in headerless_warned and not _is_blank([value]):
+                headerless_warned.add(index)
+                table.add(
+                    _("Cột %(letter)s có dữ liệu nhưng không có tiêu đề; bỏ qua cột này.")
+                    % {"letter": get_column_letter(index + 1)},
+                    row=number,
+                    code="headerless",
+                    severity="warning",
+                )
+    _check_unique(table)
+
+
+def _key_part(value: Any) -> Any:
+    return value.casefold() if isinstance(value, str) else value
+
+
+def _check_unique(table: Table) -> None:
+    for key in table.spec.unique:
+        seen: dict[tuple[Any, ...], int] = {}
+        for row in table.rows:
+            parts = tuple(_key_part(row.values.get(name)) for name in key)
+            if any(p is None for p in parts):
+                continue
+            if parts in seen:
+                shown = ", ".join(_as_text(row.values.get(name)) for name in key)
+                table.add(
+                    _("“%(value)s” bị trùng với dòng %(first)s.") % {"value": shown, "first": seen[parts]},
+                    row=row,
+                    column=key[-1],
+                    code="duplicate",
+                )
+            else:
+                seen[parts] = row.number
+
+
+def problems_text(problems: Iterable[Problem]) -> str:
+    """One problem per line, for the CLI and logs."""
+    return "\n".join(str(p) for p in problems)
