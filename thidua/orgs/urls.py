@@ -1,6 +1,6 @@
 from django.urls import path
 
-from thidua.orgs import views
+from thidua.orgs import views, views_import
 
 app_name = "orgs"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("groups/", views.group_list, name="group_list"),
     path("groups/<int:pk>/", views.group_detail, name="group_detail"),
+    path("import/", views_import.import_view, name="import"),
 ]
