@@ -127,3 +127,48 @@ def total(values: dict[str, Any]) -> Decimal:
         + Decimal(str(values.get("T1", 0)))
         - Decimal(str(values.get("P1", 0)))
     )
+
+
+CROSS = {"LS": marks(B1=29), "CB": marks(A1=15), "SL": marks(A1=14, B1=25), "DB": marks(A1=16, T1=2)}
+
+
+def conclude(cluster: dict[str, Any], *, nominate: bool = True, next_head: bool = True) -> Any:
+    """Play the year to its end: scores, moderation, ranking (LS first), the conference and its decisions."""
+    from thidua.orgs.models import HeadSelection
+
+    gy = cluster["gy"]
+    own = {c: marks() for c in cluster["units"]}
+    score_all(cluster, own, CROSS)
+    for code, unit in cluster["units"].items():
+        reasons = {c: "Theo kết quả chấm chéo" for c in CROSS[code] if CROSS[code][c] != own[code][c]}
+        services.moderation_save(
+            actor=None, group_year=gy, unit=unit, overrides={}, reasons=reasons, publish=True, now=AFTER_ALL
+        )
+    services.ranking_compute(actor=None, group_year=gy, now=AFTER_ALL)
+    conference = services.conference_save(
+        actor=None,
+        group_year=gy,
+        held_on=dt.date(2022, 12, 2),
+        place="Lạng Sơn",
+        chair_name="Hoàng Thị Lan",
+        chair_position="Chủ tịch Ủy ban MTTQ tỉnh Lạng Sơn",
+        secretary_name="Nông Văn Minh",
+        minutes_number="01/BB-CTĐ",
+    )
+    services.attendance_set(
+        actor=None,
+        conference=conference,
+        rows={u.pk: {"present": True, "representative": f"Đại biểu {u.code}"} for u in cluster["units"].values()},
+    )
+    services.conference_approve_table(actor=None, conference=conference, now=AFTER_ALL)
+    services.conference_leading_unit(actor=None, conference=conference)
+    if nominate:
+        services.conference_nominations_set(
+            actor=None, conference=conference, requested={"CO_CP": [cluster["LS"]], "BK_UBND": [cluster["DB"]]}
+        )
+    if next_head:
+        services.conference_next_head(
+            actor=None, conference=conference, by=HeadSelection.ELECTION, head=cluster["DB"], deputy=cluster["LS"]
+        )
+    conference.refresh_from_db()
+    return conference
