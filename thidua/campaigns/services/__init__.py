@@ -2,6 +2,7 @@
 
 Views, the API, the CLI and the demo loader all call these functions."""
 
+from thidua.campaigns.services.bulk import BulkError, BulkItem, BulkOutcome, values_bulk_save
 from thidua.campaigns.services.campaigns import (
     campaign_create,
     campaign_set_participants,
@@ -38,6 +39,9 @@ from thidua.campaigns.services.reports import (
 
 __all__ = [
     "TRANSITIONS",
+    "BulkError",
+    "BulkItem",
+    "BulkOutcome",
     "SaveResult",
     "ValidationFailedError",
     "ValueInput",
@@ -68,4 +72,5 @@ __all__ = [
     "target_register",
     "to_decimal",
     "translate",
+    "values_bulk_save",
 ]
