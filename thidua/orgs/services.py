@@ -111,6 +111,9 @@ def unit_update(
         unit.code = _check_code(Unit, code, exclude_pk=unit.pk)
     if name_en is not None:
         unit.name_en = name_en.strip()
+        # A correction of today's English name: the state in force carries it, or the next dated
+        # event (which copies the state) would bring the old one back.
+        UnitState.objects.filter(unit=unit, valid_to__isnull=True).update(name_en=unit.name_en)
     if female_share is not None:
         unit.female_share = female_share
     unit.save()
@@ -216,6 +219,8 @@ def unit_move(
         require(actor, "unit.reorganise", unit)
         if new_parent is not None:
             require(actor, "unit.create", new_parent)
+        elif not is_admin(actor):
+            raise PermissionDeniedError(_("Chỉ quản trị hệ thống được đưa đơn vị lên cấp cao nhất."))
     if new_parent is not None:
         if new_parent.pk == unit.pk or new_parent.pk in _descendant_ids(unit):
             raise DomainError(_("Không thể chuyển đơn vị vào chính nó hoặc đơn vị cấp dưới của nó."), field="parent")
@@ -323,9 +328,11 @@ def units_merge(
         predecessors=[u.code for u in closing],
         successor=successor.code,
     )
+    closing_ids = {u.pk for u in closing}
     for unit in closing:
         for child in _active_children(unit, effective_date):
-            _change_state(child, effective_date, parent=successor)
+            if child.pk not in closing_ids:  # a child merged along with its parent closes, it does not move
+                _change_state(child, effective_date, parent=successor)
         before = audit.snapshot(unit)
         _close(unit, effective_date)
         UnitLink.objects.create(event=event, predecessor=unit, successor=successor)
@@ -633,6 +640,10 @@ def group_year_next(
     """Set up the next year: head and deputy by rotation, or as elected at the year-end conference."""
     if actor is not None:
         require(actor, "groupyear.manage", group_year)
+        # Once the next year exists, only those who manage it may set it again (its own head unit).
+        existing = GroupYear.objects.filter(group=group_year.group, year=group_year.year + 1).first()
+        if existing is not None:
+            require(actor, "groupyear.manage", existing)
     group = group_year.group
     next_members = (
         list(members) if members is not None else [gm.unit for gm in group_year.memberships.select_related("unit")]
