@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs (Swagger UI) from its own static files, never a CDN
     "thidua.core",
     "thidua.accounts",
     "thidua.orgs",
