@@ -35,7 +35,9 @@ periods of one (code, subject). Everything raises :class:`RuleError` naming file
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -463,22 +465,17 @@ def _parse_params(value: Any, model: type[Params], where: str) -> dict[str, Any]
 
 
 def _unique_keys(nodes: list[Node], where: str) -> tuple[Node, ...]:
-    counts: dict[str, int] = {}
-    for node in nodes:
-        counts[node.key] = counts.get(node.key, 0) + 1
-    seen: dict[str, int] = {}
+    """Default keys (the predicate or operator name) repeated among siblings get _1, _2, …"""
+    counts = Counter(n.key for n in nodes)
+    seen: Counter[str] = Counter()
     result: list[Node] = []
     for node in nodes:
         if counts[node.key] > 1:
-            seen[node.key] = seen.get(node.key, 0) + 1
+            seen[node.key] += 1
             new_key = f"{node.key}_{seen[node.key]}"
             if new_key in counts:
                 raise RuleError(f"{where}: duplicate key {node.key!r}; name the conditions with 'key:'")
-            node = (
-                PredicateNode(new_key, node.predicate, node.raw, node.citation)
-                if isinstance(node, PredicateNode)
-                else GroupNode(new_key, node.op, node.children, node.citation)
-            )
+            node = dataclasses.replace(node, key=new_key)
         result.append(node)
     return tuple(result)
 

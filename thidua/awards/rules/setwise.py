@@ -11,6 +11,8 @@ Output (one row per subject and rule in force for its kind):
     subject_id (str), subject_kind (str), code (str), rule_version (str), year (i32),
     eligible (bool), failed_count (u32), failed (list[str]: the failed top-level condition keys,
     in rule order, cross-cutting last), near_miss (bool: exactly one failed)
+
+Rows come in no particular order; sort them if order matters.
 """
 
 from __future__ import annotations
@@ -86,6 +88,7 @@ def evaluate_lazy(
         raise ValueError(f"rules judged on {rules.on.isoformat()} cannot judge the year {year}")
     wanted = None if codes is None else list(codes)
     parts: list[pl.LazyFrame] = []
+    lookups: list[pl.DataFrame] = []
     for kind in ("individual", "collective"):
         selected = rules.for_subject(kind, wanted)
         if not selected:
@@ -102,12 +105,14 @@ def evaluate_lazy(
                 columns.append(compiler.compile(condition, level).alias(name))
                 names.append(name)
             outputs.append((rule.code, rule.rule.version, names))
-        keyed = {name: key for rule in selected for name, key in _names_to_keys(rule.top_level, rule.code)}
+        keys = {code: [c.key for c in rule.top_level] for rule in selected for code in (rule.code,)}
         wide = compiler.wide().select("subject_id", *columns)
         for code, version, names in outputs:
-            failed = pl.concat_list(
-                [pl.when(~pl.col(n)).then(pl.lit(keyed[n])).otherwise(pl.lit(None, pl.String())) for n in names]
-            ).list.drop_nulls()
+            # The failed conditions travel as a bit mask and become key lists through a small
+            # lookup table: building a list per row is far slower than one join.
+            mask = pl.sum_horizontal(
+                (~pl.col(n)).cast(pl.UInt32()) * pl.lit(1 << i, pl.UInt32()) for i, n in enumerate(names)
+            )
             parts.append(
                 wide.select(
                     pl.col("subject_id"),
@@ -115,20 +120,40 @@ def evaluate_lazy(
                     pl.lit(code).alias("code"),
                     pl.lit(version).alias("rule_version"),
                     pl.lit(year, pl.Int32()).alias("year"),
-                    pl.all_horizontal(pl.col(n) for n in names).alias("eligible"),
-                    failed.alias("failed"),
-                ).with_columns(
-                    pl.col("failed").list.len().cast(pl.UInt32()).alias("failed_count"),
-                    (pl.col("failed").list.len() == 1).alias("near_miss"),
+                    mask.cast(pl.UInt32()).alias("__mask"),
                 )
             )
+            lookups.append(_failed_lookup(kind, code, keys[code]))
     if not parts:
         return pl.LazyFrame(schema=OUTPUT_SCHEMA)
-    return pl.concat(parts, how="vertical").select(list(OUTPUT_SCHEMA))
+    lookup = pl.concat(lookups).lazy()
+    return (
+        pl.concat(parts, how="vertical")
+        .join(lookup, on=["subject_kind", "code", "__mask"], how="left")
+        .with_columns(
+            (pl.col("__mask") == 0).alias("eligible"),
+            pl.col("failed_count").fill_null(0),
+            (pl.col("failed_count") == 1).alias("near_miss"),
+        )
+        .select(list(OUTPUT_SCHEMA))
+    )
 
 
-def _names_to_keys(conditions: tuple[Condition, ...], code: str) -> list[tuple[str, str]]:
-    return [(f"__{code}__{i}", c.key) for i, c in enumerate(conditions)]
+def _failed_lookup(kind: str, code: str, keys: list[str]) -> pl.DataFrame:
+    """Every failure pattern of one rule's top-level conditions → its list of keys."""
+    if len(keys) > 16:
+        raise ValueError(f"{code}: more than 16 top-level conditions; group some under all/any")
+    masks = range(1 << len(keys))
+    failed = [[k for i, k in enumerate(keys) if m >> i & 1] for m in masks]
+    return pl.DataFrame(
+        {
+            "subject_kind": [kind] * len(failed),
+            "code": [code] * len(failed),
+            "__mask": pl.Series(list(masks), dtype=pl.UInt32()),
+            "failed": pl.Series(failed, dtype=pl.List(pl.String())),
+            "failed_count": pl.Series([len(f) for f in failed], dtype=pl.UInt32()),
+        }
+    )
 
 
 @dataclass

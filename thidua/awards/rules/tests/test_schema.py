@@ -56,7 +56,7 @@ BAD: list[tuple[str, list[dict[str, Any]], str]] = [
                 rule(),
             )
         ],
-        "share",
+        "share: Input should be less than or equal to 1",
     ),
     (
         "wrong subject",
@@ -64,7 +64,11 @@ BAD: list[tuple[str, list[dict[str, Any]], str]] = [
         "does not apply to a collective",
     ),
     ("unknown title", [ruleset(rule(when={"holds_title_in_year": {"title": "XYZ"}}))], "unknown title code 'XYZ'"),
-    ("bad title code", [ruleset(rule(when={"holds_title_in_year": {"title": "ldtt"}}))], "title"),
+    (
+        "bad title code",
+        [ruleset(rule(when={"holds_title_in_year": {"title": "ldtt"}}))],
+        "title: String should match pattern",
+    ),
     ("bad config key", [ruleset(rule(when={"rating_at_least": {"level": {"param": "no spaces"}}}))], "bad config key"),
     ("two operators", [ruleset(rule(when={"all": [{"leads_group": {}}], "any": []}))], "exactly one of"),
     ("empty all", [ruleset(rule(when={"all": []}))], "needs a list of conditions"),
