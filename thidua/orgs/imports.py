@@ -10,17 +10,11 @@ every write is permission-checked and audited by the service that makes it.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-import re
-import secrets
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -804,74 +798,3 @@ def template_rows(kind: str) -> tuple[list[str], list[list[Any]]]:
     }
     spec = importer_for(kind).spec()
     return [str(c.label) for c in spec.columns], [examples[kind]]
-
-
-# --------------------------------------------------------------------------- files kept between the two web steps
-
-STASH_TTL_SECONDS = 3600
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
-
-
-def _stash_dir() -> Path:
-    path = Path(settings.VAR_DIR) / "imports"
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
-
-
-def _sweep(directory: Path) -> None:
-    cutoff = time.time() - STASH_TTL_SECONDS
-    for item in directory.iterdir():
-        try:
-            if item.stat().st_mtime < cutoff:
-                item.unlink()
-        except FileNotFoundError:
-            continue
-
-
-def stash_upload(*, user: Any, kind: str, filename: str, data: bytes) -> str:
-    """Keep a checked upload server-side until it is confirmed; the token is bound to the user."""
-    directory = _stash_dir()
-    _sweep(directory)
-    token = secrets.token_urlsafe(24)
-    meta = {
-        "user": user.pk,
-        "kind": kind,
-        "filename": Path(filename).name[:200],
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "created": time.time(),
-    }
-    (directory / f"{token}.bin").write_bytes(data)
-    (directory / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
-    for suffix in (".bin", ".json"):
-        (directory / f"{token}{suffix}").chmod(0o600)
-    return token
-
-
-@dataclass(frozen=True)
-class Stashed:
-    kind: str
-    filename: str
-    data: bytes
-
-
-def stash_load(*, user: Any, token: str) -> Stashed | None:
-    """The stashed upload, if the token is well formed, the user's own, fresh and intact."""
-    if not _TOKEN.fullmatch(token or ""):
-        return None
-    directory = _stash_dir()
-    try:
-        meta = json.loads((directory / f"{token}.json").read_text(encoding="utf-8"))
-        data = (directory / f"{token}.bin").read_bytes()
-    except (OSError, ValueError):
-        return None
-    fresh = time.time() - float(meta.get("created", 0)) < STASH_TTL_SECONDS
-    if meta.get("user") != user.pk or not fresh or hashlib.sha256(data).hexdigest() != meta.get("sha256"):
-        return None
-    return Stashed(kind=str(meta["kind"]), filename=str(meta["filename"]), data=data)
-
-
-def stash_drop(token: str) -> None:
-    if not _TOKEN.fullmatch(token or ""):
-        return
-    for suffix in (".bin", ".json"):
-        (_stash_dir() / f"{token}{suffix}").unlink(missing_ok=True)

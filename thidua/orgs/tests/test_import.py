@@ -556,6 +556,19 @@ def test_web_token_is_bound_to_its_user(client, org, admin, make_user, stash_dir
         assert response.status_code == 200 and "result" not in response.context
 
 
+def test_web_expired_upload_is_refused(client, org, admin, stash_dir, monkeypatch):
+    from thidua.orgs import views_import
+
+    client.force_login(admin)
+    token = post_file(client, "units", "csv", [UNIT_HEADER, ["LS-X9", "Xã Mới", "", "", "LS", ""]]).context["token"]
+    monkeypatch.setattr(views_import, "STASH_TTL_SECONDS", -1)
+    before = db_state()
+    response = client.post(reverse("orgs:import"), {"token": token}, follow=True)
+    assert "result" not in response.context
+    assert "hết hạn" in response.content.decode()
+    assert db_state() == before
+
+
 def test_web_apply_checks_again(client, org, admin, stash_dir):
     from thidua.orgs import services
 
