@@ -17,6 +17,13 @@ def _fresh_unit_graph() -> None:
     bump()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(request: pytest.FixtureRequest) -> None:
+    # Argon2 is deliberately slow; tests that check it carry @pytest.mark.argon2.
+    if request.config.pluginmanager.hasplugin("django") and request.node.get_closest_marker("argon2") is None:
+        request.getfixturevalue("settings").PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., Any]:
     from thidua.accounts.models import RoleAssignment, User

@@ -23,6 +23,7 @@ def _login(client, username, password):
     return client.post(reverse("accounts:login"), {"username": username, "password": password})
 
 
+@pytest.mark.argon2
 def test_passwords_are_hashed_with_argon2_and_login_uses_them(make_user, client, settings):
     assert settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
     user = make_user(username="argon")
