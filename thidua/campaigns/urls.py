@@ -1,6 +1,6 @@
 from django.urls import path
 
-from thidua.campaigns.views import campaigns, dashboards, registry, reports
+from thidua.campaigns.views import campaigns, dashboards, io, registry, reports
 
 app_name = "campaigns"
 urlpatterns = [
@@ -24,6 +24,11 @@ urlpatterns = [
     path("reports/<int:pk>/<str:action>/", reports.report_action, name="report_action"),
     path("evidence/<int:pk>/", reports.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/delete/", reports.evidence_delete, name="evidence_delete"),
+    path("<int:pk>/export/<str:table>.<str:fmt>", io.export_campaign, name="export"),
+    path("<int:pk>/dashboard/export/<str:table>.<str:fmt>", io.export_dashboard, name="export_dashboard"),
+    path("<int:pk>/import/", io.import_values, name="import_values"),
+    path("<int:pk>/import/template.<str:fmt>", io.import_template, name="import_template"),
+    path("models/export.<str:fmt>", io.export_models, name="export_models"),
     path("models/", registry.model_list, name="model_list"),
     path("models/new/", registry.model_create, name="model_create"),
     path("models/<int:pk>/", registry.model_detail, name="model_detail"),

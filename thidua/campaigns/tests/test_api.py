@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal as D
+from typing import Any
 
 import pytest
 
@@ -84,7 +85,7 @@ def test_api_walls_between_units(api, camp, org, officers):
 def test_bulk_submission_all_or_nothing(api, camp, org, officers):
     board = api(officers["board"])
     c = camp["campaign"]
-    payload = {
+    payload: dict[str, Any] = {
         "values": [
             {"unit_code": "LS", "period": "2024", "indicator": "MH_DK", "value": 30},
             {"unit_code": "LS", "period": "2024", "indicator": "MH_CN", "value": 20},

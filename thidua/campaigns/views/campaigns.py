@@ -104,6 +104,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 gy for gy in group_years if gy.year in range(campaign.start_date.year, campaign.end_date.year + 1)
             ],
             "manage": manage,
+            "can_import": can(request.user, "import.run"),
             "indicator_form": forms.IndicatorForm(campaign=campaign) if manage else None,
             "rule_form": forms.RuleForm(campaign=campaign) if manage else None,
         },

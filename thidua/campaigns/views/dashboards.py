@@ -7,6 +7,8 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from thidua.accounts.permissions import can, unit_scope
@@ -51,8 +53,21 @@ def _context(request: HttpRequest, board: Dashboard, **extra: Any) -> dict[str, 
         "chart": _chart(board),
         "indicators": board.campaign.indicators.order_by("position", "code"),
         "years": list(range(board.campaign.start_date.year, board.campaign.end_date.year + 1)),
+        "export_tables": [("summary", _("tổng hợp")), ("league", _("xếp hạng")), ("status", _("tình hình báo cáo"))],
+        "export_query": _export_query(board, extra),
         **extra,
     }
+
+
+def _export_query(board: Dashboard, extra: dict[str, Any]) -> str:
+    params: dict[str, Any] = {"year": board.year, "approved": "1" if board.approved_only else "0"}
+    if board.selected is not None:
+        params["rank_by"] = board.selected.pk
+    if extra.get("root") is not None:
+        params["unit"] = extra["root"].pk
+    if extra.get("group_year") is not None:
+        params["group_year"] = extra["group_year"].pk
+    return urlencode(params)
 
 
 @require_GET
