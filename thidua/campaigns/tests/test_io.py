@@ -181,3 +181,28 @@ def test_import_page_dry_run_and_apply(client, camp, org, officers):
         ).status_code
         == 200
     )
+
+
+def test_cli_import_and_export(camp, org, officers, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    officers["board"].username = "bancanbo"
+    officers["board"].save()
+    good = tmp_path / "so-lieu.csv"
+    good.write_bytes(_csv([HEADER, ["CB", "2024", "HO_KH", "", "7121", ""]]))
+    call_command("campaigns", "import", "DVK", str(good), "--user", "bancanbo")
+    assert not Value.objects.exists()
+    call_command("campaigns", "import", "DVK", str(good), "--user", "bancanbo", "--apply")
+    assert Value.objects.get(indicator=camp["plan"]).value == D(7121)
+    bad = tmp_path / "sai.csv"
+    bad.write_bytes(_csv([HEADER, ["CB", "2024", "HO_KH", "", "-1", ""]]))
+    with pytest.raises(CommandError):
+        call_command("campaigns", "import", "DVK", str(bad), "--user", "bancanbo", "--apply")
+    assert Value.objects.get(indicator=camp["plan"]).value == D(7121)
+    for table in ("values", "targets", "reports", "summary", "league", "status", "models"):
+        out = tmp_path / f"{table}.xlsx"
+        call_command("campaigns", "export", "DVK", table, "--user", "bancanbo", "--output", str(out), "--year", "2024")
+        assert out.stat().st_size > 0
+    with pytest.raises(CommandError):
+        call_command("campaigns", "export", "NOPE", "values", "--user", "bancanbo")
