@@ -20,3 +20,30 @@ class LoginRequiredMiddleware:
         if not request.user.is_authenticated and not request.path.startswith(_OPEN_PREFIXES):
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
+
+
+class VietnameseFirstLocaleMiddleware:
+    """Vietnamese unless the user chose English with the switch (a cookie).
+
+    Browsers in government offices often send English Accept-Language headers; the pages must still
+    open in Vietnamese. The JSON API honours Accept-Language, which API clients set on purpose."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils import translation
+
+        available = {code for code, _ in settings.LANGUAGES}
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen not in available:
+            chosen = None
+        if chosen is None and request.path.startswith("/api/"):
+            chosen = translation.get_language_from_request(request)
+        language = chosen if chosen in available else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        response.headers.setdefault("Vary", "Cookie")
+        return response
