@@ -1,0 +1,46 @@
+"""The two readings of the database (one subject, a whole scope) give the same facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+import pytest
+
+from thidua.awards import fetch
+from thidua.awards.rules import population_from_facts
+from thidua.orgs.models import Person, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def _facts_for(gathered, year, on):
+    subjects: list[Any] = []
+    for row in gathered.index.iter_rows(named=True):
+        if row["kind"] == "individual":
+            subjects.append(fetch.person_facts(Person.objects.get(pk=row["pk"])))
+        else:
+            subjects.append(fetch.unit_facts(Unit.objects.get(pk=row["pk"]), year=year, on=on))
+    return subjects
+
+
+def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.sort(frame.columns, nulls_last=True)
+
+
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_single_and_setwise_readings_agree(history, year):
+    on = dt.date(year, 12, 31)
+    gathered = fetch.gather(unit_ids=None, year=year, on=on)
+    single = population_from_facts(_facts_for(gathered, year, on)).collected()
+    setwise = gathered.population.collected()
+    assert gathered.index.height == 6 + 5
+    for name, frame in setwise.items():
+        assert _sorted(frame).equals(_sorted(single[name])), name
+    assert setwise["member_summaries"].height >= 1
+
+
+def test_gather_uses_a_fixed_number_of_queries(history, django_assert_max_num_queries):
+    with django_assert_max_num_queries(20):
+        fetch.gather(unit_ids=None, year=2025, on=dt.date(2025, 12, 31))
