@@ -371,7 +371,11 @@ def _dashboard(
             if total is not None:
                 targets[(ind.pk, total_key)] = total
     lines = [IndicatorLine(i, values.get((i.pk, total_key)), targets.get((i.pk, total_key))) for i in indicators]
-    selected = next((i for i in indicators if i.pk == rank_by), indicators[0] if indicators else None)
+    # By default the league ranks by the first indicator with a target, else the first with figures.
+    default = next((ln.indicator for ln in lines if ln.target is not None), None) or next(
+        (ln.indicator for ln in lines if ln.actual is not None), indicators[0] if indicators else None
+    )
+    selected = next((i for i in indicators if i.pk == rank_by), default)
     board = Dashboard(campaign, year, approved_only, lines, selected)
     if selected is not None:
         board.league = _league(selected, members, values, targets)
@@ -399,8 +403,11 @@ def campaign_dashboard(
         if u.valid_to is None or u.valid_to > today
     ]
     tree = graph.subtree([root.pk])
-    members = children or [root]
-    member_units = {m.pk: graph.subtree([m.pk]) for m in members}
+    # The league shows the child units whose sub-tree takes part in the campaign.
+    taking_part = set(campaign.participations.values_list("unit_id", flat=True))
+    member_units = {c.pk: graph.subtree([c.pk]) for c in children}
+    members = [c for c in children if member_units[c.pk] & taking_part] or [root]
+    member_units = {m.pk: member_units.get(m.pk) or graph.subtree([m.pk]) for m in members}
     return _dashboard(
         campaign=campaign,
         year=year,
