@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from thidua.core import documents as doc
+from thidua.core.exports import ExportColumn, neutralise, render_xlsx
 from thidua.core.text import sort_key
 from thidua.orgs.models import GroupYear
 from thidua.scoring import config
@@ -26,7 +27,6 @@ from thidua.scoring.services.conference import quorum_of
 from thidua.scoring.titles import title_label
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def points(value: Decimal | str | None) -> str:
@@ -310,9 +310,7 @@ def minutes_document(conference: Conference) -> doc.Document:
 
 
 def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return neutralise(value) if isinstance(value, str) else value
 
 
 def _sheet(workbook: Any, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -337,7 +335,7 @@ def _sheet(workbook: Any, title: str, headers: Sequence[str], rows: Sequence[Seq
     sheet.freeze_panes = "A2"
 
 
-def _workbook(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]]) -> bytes:
+def workbook(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]]) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -351,7 +349,11 @@ def _workbook(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]
 
 def score_table_xlsx(group_year: GroupYear) -> bytes:
     table = score_table(group_year)
-    return _workbook([(_("Bảng điểm %(y)s") % {"y": group_year.year}, table.headers, table.rows)])
+    columns = [
+        ExportColumn(h, number_format="0.00" if 1 < i < len(table.headers) - 2 else None)
+        for i, h in enumerate(table.headers)
+    ]
+    return render_xlsx(columns, table.rows, sheet_title=_("Bảng điểm %(y)s") % {"y": group_year.year})
 
 
 def minutes_xlsx(conference: Conference) -> bytes:
@@ -372,7 +374,7 @@ def minutes_xlsx(conference: Conference) -> bytes:
         (_("Phó năm sau"), conference.next_deputy.name if conference.next_deputy else ""),
         (_("Kết luận"), conference.conclusions),
     ]
-    return _workbook(
+    return workbook(
         [
             (_("Biên bản"), (_("Nội dung"), _("Kết quả")), decisions),
             (_("Điểm danh"), (_("Đơn vị"), _("Đại biểu"), _("Chức vụ"), _("Có mặt")), attendance),

@@ -47,8 +47,9 @@ def _unit(code: str, name: str, parent: Any, **kw: Any) -> Any:
     )
 
 
-@pytest.fixture
-def cluster(db: Any) -> dict[str, Any]:
+def build_cluster(
+    *, sign: bool = True, self_deadline: Any = dt.date(2022, 11, 15), cross_deadline: Any = dt.date(2022, 11, 30)
+) -> dict[str, Any]:
     tw = org_services.unit_create(
         actor=None,
         code="TW",
@@ -82,13 +83,17 @@ def cluster(db: Any) -> dict[str, Any]:
         penalty_cap=5,
     )
     services.criteria_table_replace(actor=None, agreement=agreement, rows=TABLE)
-    services.settings_update(
-        actor=None, group_year=gy, self_deadline=dt.date(2022, 11, 15), cross_deadline=dt.date(2022, 11, 30)
-    )
-    for unit in units.values():
-        services.agreement_sign(actor=None, agreement=agreement, unit=unit, signer_name="Chủ tịch", now=SIGNED)
+    services.settings_update(actor=None, group_year=gy, self_deadline=self_deadline, cross_deadline=cross_deadline)
+    if sign:
+        for unit in units.values():
+            services.agreement_sign(actor=None, agreement=agreement, unit=unit, signer_name="Chủ tịch", now=SIGNED)
     agreement.refresh_from_db()
     return {"tw": tw, **units, "units": units, "group": group, "gy": gy, "agreement": agreement}
+
+
+@pytest.fixture
+def cluster(db: Any) -> dict[str, Any]:
+    return build_cluster()
 
 
 BEFORE_SELF = dt.datetime(2022, 11, 10, 9, 0, tzinfo=dt.UTC)

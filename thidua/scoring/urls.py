@@ -1,0 +1,42 @@
+from django.urls import path
+
+from thidua.scoring.views import agreement, conference, registration, scores
+
+app_name = "scoring"
+urlpatterns = [
+    path("", agreement.index, name="index"),
+    path("gy/<int:gy>/", agreement.year, name="year"),
+    path("gy/<int:gy>/settings/", agreement.settings_edit, name="settings"),
+    path("gy/<int:gy>/agreement/", agreement.agreement, name="agreement"),
+    path("gy/<int:gy>/agreement/items/", agreement.item_add, name="item_add"),
+    path("gy/<int:gy>/agreement/items/<int:item>/", agreement.item_edit, name="item_edit"),
+    path("gy/<int:gy>/agreement/items/<int:item>/delete/", agreement.item_delete, name="item_delete"),
+    path("gy/<int:gy>/agreement/copy/", agreement.agreement_copy, name="agreement_copy"),
+    path("gy/<int:gy>/agreement/sign/", agreement.agreement_sign, name="agreement_sign"),
+    path("gy/<int:gy>/assign/", agreement.assign, name="assign"),
+    path("gy/<int:gy>/documents/<str:kind>.<str:fmt>", agreement.document, name="document"),
+    path("gy/<int:gy>/self/<int:unit>/", scores.self_score, name="self_score"),
+    path("gy/<int:gy>/self/<int:unit>/evidence/", scores.evidence_add, name="evidence_add"),
+    path("gy/<int:gy>/preview/", scores.score_preview, name="score_preview"),
+    path("evidence/<int:pk>/", scores.evidence_file, name="evidence"),
+    path("evidence/<int:pk>/delete/", scores.evidence_delete, name="evidence_delete"),
+    path("gy/<int:gy>/cross/", scores.cross_list, name="cross_list"),
+    path("gy/<int:gy>/cross/<int:scorer>/<int:unit>/", scores.cross_score, name="cross_score"),
+    path("gy/<int:gy>/moderation/", scores.moderation_list, name="moderation_list"),
+    path("gy/<int:gy>/moderation/<int:unit>/", scores.moderate, name="moderate"),
+    path("gy/<int:gy>/result/<int:unit>/", scores.result, name="result"),
+    path("gy/<int:gy>/ranking/", scores.ranking, name="ranking"),
+    path("gy/<int:gy>/conference/", conference.conference, name="conference"),
+    path("gy/<int:gy>/conference/attendance/", conference.attendance, name="conference_attendance"),
+    path("gy/<int:gy>/conference/approve/", conference.approve, name="conference_approve"),
+    path("gy/<int:gy>/conference/leading/", conference.leading, name="conference_leading"),
+    path("gy/<int:gy>/conference/nominations/", conference.nominations, name="conference_nominations"),
+    path("gy/<int:gy>/conference/next-head/", conference.next_head, name="conference_next_head"),
+    path("registrations/", registration.rounds, name="rounds"),
+    path("registrations/<int:pk>/", registration.round_detail, name="round"),
+    path("registrations/<int:pk>/open/", registration.registration_open, name="registration_open"),
+    path("registrations/<int:pk>/import/", registration.round_import, name="round_import"),
+    path("registration/<int:pk>/", registration.registration, name="registration"),
+    path("registration/<int:pk>/remove/<int:entry>/", registration.registration_remove, name="registration_remove"),
+    path("registration/<int:pk>/<str:action>/", registration.registration_action, name="registration_action"),
+]

@@ -1,0 +1,1 @@
+"""Scoring pages, one module per step: agreement, scores, conference, registration."""
