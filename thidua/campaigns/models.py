@@ -484,3 +484,29 @@ class ModelEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
+
+
+class UnitYearPartial(models.Model):
+    """Precomputed: one unit's figures of one indicator over one year (sum, count, maximum, latest),
+    over all values (`approved` False) or over approved values only (True).
+
+    Dashboards read these instead of grouping the raw values; services refresh the rows of a unit
+    and year whenever its values change or its report is approved, returned or locked."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    approved = models.BooleanField()
+    total = models.DecimalField(max_digits=24, decimal_places=4)
+    count = models.PositiveIntegerField()
+    maximum = models.DecimalField(max_digits=20, decimal_places=4)
+    last_period = models.CharField(max_length=10)
+    last_value = models.DecimalField(max_digits=24, decimal_places=4)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year", "approved", "unit"], name="unityearpartial_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}/{self.unit_id}/{self.year}: {self.total}"

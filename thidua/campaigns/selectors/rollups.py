@@ -27,6 +27,7 @@ from thidua.campaigns.models import (
     ReportStatus,
     Target,
     TargetStatus,
+    UnitYearPartial,
     Value,
 )
 from thidua.orgs.graph import unit_graph
@@ -70,8 +71,23 @@ def value_partials(
     period_prefix: str | None = None,
     period_keys: Sequence[str] | None = None,
     approved_only: bool = False,
+    precomputed: bool = True,
 ) -> list[tuple[int, int, Partial]]:
-    """(indicator, unit, summary over time) from one grouped query (plus one for 'latest' values)."""
+    """(indicator, unit, summary over time) from one grouped query (plus one for 'latest' values).
+
+    A whole year is read from the precomputed `UnitYearPartial` rows instead (`precomputed=True`)."""
+    if precomputed and period_prefix and len(period_prefix) == 4 and period_keys is None:
+        cached = UnitYearPartial.objects.filter(
+            indicator_id__in=[i.pk for i in indicators], year=int(period_prefix), approved=approved_only
+        )
+        if units is not None:
+            cached = cached.filter(unit_id__in=units)
+        return [
+            (ind, unit, Partial(total, n, mx, last, last_value))
+            for ind, unit, total, n, mx, last, last_value in cached.values_list(
+                "indicator_id", "unit_id", "total", "count", "maximum", "last_period", "last_value"
+            )
+        ]
     base = Value.objects.filter(indicator_id__in=[i.pk for i in indicators], breakdown="", value__isnull=False).filter(
         _period_q(period_prefix, period_keys)
     )

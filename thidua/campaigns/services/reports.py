@@ -30,6 +30,7 @@ from thidua.campaigns.models import (
     ValueSource,
 )
 from thidua.campaigns.services.campaigns import _require_participant, _user, check_period, due_on_for, to_decimal
+from thidua.campaigns.services.rollup_cache import refresh_unit_year
 from thidua.core import audit
 from thidua.core.errors import DomainError
 from thidua.orgs.graph import unit_graph
@@ -264,6 +265,11 @@ def report_save_values(
             result.warnings.extend(warnings)
             if not row.justification:
                 result.needs_justification.append(ind.code)
+    touched = {ind.pk for ind, item, _amount in changed if not item.breakdown.strip()}
+    if touched:
+        refresh_unit_year(
+            unit_id=report.unit_id, year=periods.parse(report.period).year, indicator_ids=touched, approved=False
+        )
     if result.changed:
         audit.record(
             actor=actor,
@@ -394,7 +400,14 @@ def _transition(actor: Any, report: Report, status: str, verb: str, note: str = 
         setattr(report, key, value)
     report.save()
     approved = status in (ReportStatus.APPROVED, ReportStatus.LOCKED)
-    report.values.exclude(approved=approved).update(approved=approved)
+    if report.values.exclude(approved=approved).update(approved=approved):
+        # The approved-only view of this unit-year changed: keep the dashboards' partials fresh.
+        refresh_unit_year(
+            unit_id=report.unit_id,
+            year=periods.parse(report.period).year,
+            indicator_ids=report.values.values_list("indicator_id", flat=True),
+            approved=True,
+        )
     audit.record_update(actor, report, before, unit_id=report.unit_id, verb=verb, note=note)
     return report
 

@@ -141,3 +141,43 @@ def test_group_dashboard_and_model_counts(camp, org):
         )
     counts = selectors.model_counts(buckets={"cb": {org["cb"].pk, org["cb_commune"].pk}}, by="field")
     assert counts == {("economy", "cb"): 2, ("culture_society", "cb"): 1}
+
+
+def _both(camp, buckets, approved):
+    inds = list(camp["campaign"].indicators.select_related("numerator", "denominator"))
+    from thidua.campaigns.selectors import rollups
+
+    fast = rollups.rollup_values(indicators=inds, buckets=buckets, period_prefix="2024", approved_only=approved)
+    kept, every, reps = rollups._eligible(buckets)
+    parts = rollups._with_parts(inds)
+    rows = rollups.value_partials(parts, every, period_prefix="2024", approved_only=approved, precomputed=False)
+    from thidua.campaigns import aggregation
+
+    slow = aggregation.rollup(rows, rollups._specs(parts), kept, reps)
+    rollups.derive_ratios(inds, slow, kept.keys())
+    return fast, slow
+
+
+def test_precomputed_partials_stay_fresh(camp, org, officers):
+    from thidua.campaigns.services import rollup_cache
+
+    buckets = selectors.subtree_buckets([org["central"].pk, org["ls"].pk, org["cb"].pk])
+    services.campaign_set_participants(
+        actor=None, campaign=camp["campaign"], units=[org["ls"], org["cb"], org["ls_commune"]]
+    )
+    _report(camp, org["ls_commune"], "2024", approve_by=officers["ls"], MH_DK=10, HO_KH=5, HO_HT=2)
+    r = _report(camp, org["ls"], "2024", submit=True, MH_DK=30, MH_CN=20, HO_KH=50)
+    _report(camp, org["cb"], "2024", MH_DK=13268, MH_CN=10295)
+    services.report_approve(actor=officers["board"], report=r)
+    for approved in (False, True):
+        fast, slow = _both(camp, buckets, approved)
+        assert fast == slow and fast
+    services.report_return(actor=officers["board"], report=r, reason="Kiểm tra lại")
+    services.report_save_values(actor=None, report=r, entries=[V("MH_DK", 31), V("HO_KH", None)])
+    for approved in (False, True):
+        fast, slow = _both(camp, buckets, approved)
+        assert fast == slow
+    assert fast[(camp["registered"].pk, org["ls"].pk)] == D(10)  # only the commune's approved figure is left
+    before = {approved: _both(camp, buckets, approved)[0] for approved in (False, True)}
+    rollup_cache.rebuild()
+    assert {approved: _both(camp, buckets, approved)[0] for approved in (False, True)} == before

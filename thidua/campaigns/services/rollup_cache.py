@@ -1,0 +1,110 @@
+"""Keeping `UnitYearPartial` fresh: after a save (all-data rows) and after a workflow step
+(approved-only rows) the touched unit-year is recomputed from its own few hundred values."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Count, Max, OuterRef, Subquery, Sum
+from django.db.models.functions import Substr
+
+from thidua.campaigns import aggregation
+from thidua.campaigns.models import UnitYearPartial, Value
+
+
+def refresh_unit_year(*, unit_id: int, year: int, indicator_ids: Iterable[int], approved: bool) -> None:
+    """Recompute one unit's partials for one year, for the given indicators and view."""
+    ids = sorted(set(indicator_ids))
+    if not ids:
+        return
+    qs = Value.objects.filter(
+        unit_id=unit_id, indicator_id__in=ids, breakdown="", value__isnull=False, period__startswith=str(year)
+    )
+    if approved:
+        qs = qs.filter(approved=True)
+    rows: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+    for ind, period, value in qs.values_list("indicator_id", "period", "value"):
+        rows[ind].append((period, value))
+    keep = []
+    for ind, items in rows.items():
+        part = aggregation.partial_from(items)
+        if part is not None:
+            keep.append(
+                UnitYearPartial(
+                    indicator_id=ind,
+                    unit_id=unit_id,
+                    year=year,
+                    approved=approved,
+                    total=part.total,
+                    count=part.count,
+                    maximum=part.maximum,
+                    last_period=part.last_period,
+                    last_value=part.last_value,
+                )
+            )
+    UnitYearPartial.objects.filter(unit_id=unit_id, year=year, approved=approved, indicator_id__in=ids).exclude(
+        indicator_id__in=list(rows)
+    ).delete()
+    if keep:
+        UnitYearPartial.objects.bulk_create(
+            keep,
+            update_conflicts=True,
+            unique_fields=["indicator", "year", "approved", "unit"],
+            update_fields=["total", "count", "maximum", "last_period", "last_value"],
+        )
+
+
+@transaction.atomic
+def rebuild(*, indicator_ids: Iterable[int] | None = None) -> int:
+    """Recompute every partial from the values with two grouped queries (after a bulk load)."""
+    partials = UnitYearPartial.objects.all()
+    base = Value.objects.filter(breakdown="", value__isnull=False)
+    if indicator_ids is not None:
+        ids = list(indicator_ids)
+        partials = partials.filter(indicator_id__in=ids)
+        base = base.filter(indicator_id__in=ids)
+    partials.delete()
+    created = 0
+    for approved in (False, True):
+        qs = base.filter(approved=True) if approved else base
+        qs = qs.annotate(year=Substr("period", 1, 4))
+        newest = qs.filter(
+            indicator_id=OuterRef("indicator_id"), unit_id=OuterRef("unit_id"), year=OuterRef("year")
+        ).order_by("-period")
+        grouped = (
+            qs.values("indicator_id", "unit_id", "year")
+            .annotate(
+                total=Sum("value"),
+                n=Count("id"),
+                mx=Max("value"),
+                last=Max("period"),
+                last_value=Subquery(newest.values("value")[:1]),
+            )
+            .order_by()
+        )
+        batch: list[UnitYearPartial] = []
+        for row in grouped.iterator(chunk_size=20000):
+            batch.append(
+                UnitYearPartial(
+                    indicator_id=row["indicator_id"],
+                    unit_id=row["unit_id"],
+                    year=int(row["year"]),
+                    approved=approved,
+                    total=row["total"],
+                    count=row["n"],
+                    maximum=row["mx"],
+                    last_period=row["last"],
+                    last_value=row["last_value"],
+                )
+            )
+            if len(batch) >= 20000:
+                created += len(UnitYearPartial.objects.bulk_create(batch))
+                batch = []
+        created += len(UnitYearPartial.objects.bulk_create(batch))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE campaigns_unityearpartial")
+    return created
