@@ -27,7 +27,8 @@ def refresh_unit_year(*, unit_id: int, year: int, indicator_ids: Iterable[int], 
         qs = qs.filter(approved=True)
     rows: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
     for ind, period, value in qs.values_list("indicator_id", "period", "value"):
-        rows[ind].append((period, value))
+        if value is not None:
+            rows[ind].append((period, value))
     keep = []
     for ind, items in rows.items():
         part = aggregation.partial_from(items)
