@@ -73,7 +73,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'thidua.sqlite3'}",
-        conn_max_age=int(os.environ.get("THIDUA_CONN_MAX_AGE", "60")),
+        conn_max_age=int(os.environ.get("THIDUA_CONN_MAX_AGE", "0")),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

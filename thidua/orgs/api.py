@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
@@ -345,7 +345,7 @@ def person_list(request: HttpRequest, params: Query[ListParams]) -> dict[str, An
 
 
 def _person_detail(person: Person) -> dict[str, Any]:
-    memberships = person.memberships.select_related("unit").order_by("-valid_from", "-id")
+    memberships = person.memberships.select_related("unit").order_by(F("valid_from").desc(nulls_last=True), "-id")
     return {**_person_out(person), "memberships": [_membership_out(m) for m in memberships]}
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.forms import ModelMultipleChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -131,7 +131,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "orgs/person_detail.html",
         {
             "person": person,
-            "memberships": person.memberships.select_related("unit").order_by("-valid_from"),
+            "memberships": person.memberships.select_related("unit").order_by(
+                F("valid_from").desc(nulls_last=True), "-id"
+            ),
             "can_change": can(request.user, "person.change", person),
         },
     )
