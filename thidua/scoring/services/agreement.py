@@ -57,7 +57,7 @@ def settings_of(group_year: GroupYear) -> YearSettings:
     return found or YearSettings(group_year=group_year, bands=config.DEFAULT_BANDS, quotas=config.DEFAULT_QUOTAS)
 
 
-_SETTING_FIELDS = {
+SETTING_FIELDS = {
     "self_deadline",
     "cross_deadline",
     "cross_mode",
@@ -81,7 +81,7 @@ def settings_update(*, actor: Any, group_year: GroupYear, **fields: Any) -> Year
     """Change the configuration of a group-year; every value is validated before anything is saved."""
     if actor is not None:
         require(actor, "agreement.manage", group_year)
-    unknown = set(fields) - _SETTING_FIELDS
+    unknown = set(fields) - SETTING_FIELDS
     if unknown:
         raise DomainError(_("Trường cấu hình không hợp lệ: %(f)s") % {"f": ", ".join(sorted(unknown))})
     current = settings_of(group_year)
