@@ -137,7 +137,7 @@ def total(values: dict[str, Any]) -> Decimal:
 CROSS = {"LS": marks(B1=29), "CB": marks(A1=15), "SL": marks(A1=14, B1=25), "DB": marks(A1=16, T1=2)}
 
 
-def conclude(cluster: dict[str, Any], *, nominate: bool = True, next_head: bool = True) -> Any:
+def conclude(cluster: dict[str, Any], *, nominate: bool = True, next_head: bool = True, confer: bool = True) -> Any:
     """Play the year to its end: scores, moderation, ranking (LS first), the conference and its decisions."""
     from thidua.orgs.models import HeadSelection
 
@@ -150,6 +150,8 @@ def conclude(cluster: dict[str, Any], *, nominate: bool = True, next_head: bool 
             actor=None, group_year=gy, unit=unit, overrides={}, reasons=reasons, publish=True, now=AFTER_ALL
         )
     services.ranking_compute(actor=None, group_year=gy, now=AFTER_ALL)
+    if not confer:
+        return None
     conference = services.conference_save(
         actor=None,
         group_year=gy,
