@@ -21,6 +21,8 @@ from thidua.awards.rules.facts import SubjectFacts
 from thidua.core.errors import DomainError
 from thidua.orgs.models import Membership, Person, Unit
 
+PROGRESS_ALL = 1000
+PROGRESS_HALF = PROGRESS_ALL // 2
 RESULT_SCHEMA = {
     "subject_id": pl.String(),
     "kind": pl.String(),
@@ -110,11 +112,12 @@ def evaluate_scope(
     """Judge everyone in the scope for ``year`` (only ``codes`` when given), set-wise."""
     on = judging_date(year, as_of)
     wanted = None if codes is None else sorted(set(codes))
+    # Progress in thousandths: gathering the facts is the first half, judging the second.
     gathered = fetch.gather(
         unit_ids=unit_ids,
         year=year,
         on=on,
-        progress=None if progress is None else (lambda d, t, s: progress(d, t + 1, s)),
+        progress=None if progress is None else (lambda d, t, s: progress(PROGRESS_HALF * d // t, PROGRESS_ALL, s)),
     )
     index = gathered.index
     scopes = engine.scope_unit_ids()
@@ -143,8 +146,8 @@ def evaluate_scope(
                     code="no_rule",
                 )
         plan.append((chain, ids, rules, wanted or in_force))
-    total = fetch.GATHER_STEPS + 1 + sum(len(p[3]) for p in plan)
-    done = fetch.GATHER_STEPS + 1
+    steps = max(1, sum(len(p[3]) for p in plan))
+    done = 0
     frames: list[pl.DataFrame] = []
     titles: dict[str, tuple[str, str]] = {}
     versions: set[str] = set()
@@ -152,7 +155,7 @@ def evaluate_scope(
         population = gathered.population if len(plan) == 1 else _restrict(gathered.population, ids)
         for code in todo:
             if progress is not None:
-                progress(done, total, code)
+                progress(PROGRESS_HALF + PROGRESS_HALF * done // steps, PROGRESS_ALL, code)
             table = evaluate(population, rules=rules, year=year, codes=[code])
             frames.append(table)
             name = rules.title_name(code)
@@ -160,7 +163,7 @@ def evaluate_scope(
             versions |= set(table["rule_version"].unique().to_list())
             done += 1
     if progress is not None:
-        progress(total, total, "done")
+        progress(PROGRESS_ALL, PROGRESS_ALL, "done")
     combined = pl.concat(frames) if frames else pl.DataFrame()
     if combined.height:
         table = combined.rename({"code": "title"}).join(index, on="subject_id", how="inner")

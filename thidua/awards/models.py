@@ -207,7 +207,10 @@ class AwardDecision(models.Model):
         return f"{self.number} ({self.issued_on:%d/%m/%Y})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.search_folded = fold(f"{self.number} {self.issuer_name} {self.signer_name}")[:600]
+        title = self.title
+        self.search_folded = fold(
+            f"{self.number} {self.issuer_name} {self.signer_name} {title.code} {title.name} {title.name_en}"
+        )[:600]
         super().save(*args, **kwargs)
 
     def permission_unit_ids(self) -> list[int]:
