@@ -172,8 +172,9 @@ def agreement_update(*, actor: Any, agreement: Agreement, **fields: Any) -> Agre
             _require_unlocked(agreement)
         if name in labels:
             value = _points(value, name, labels[name])
-        elif name == "children_rule" and value not in ChildrenRuleChoice.values:
-            raise DomainError(_("Quy tắc điểm mục con không hợp lệ."), field=name)
+        elif name == "children_rule":
+            if value not in ChildrenRuleChoice.values:
+                raise DomainError(_("Quy tắc điểm mục con không hợp lệ."), field=name)
         elif name not in {"title", "text", "signed_on", "place"}:
             raise DomainError(_("Trường không hợp lệ: %(f)s") % {"f": name})
         setattr(agreement, name, value)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from thidua.accounts.permissions import require
+from thidua.accounts.permissions import can, require
 from thidua.core import audit
 from thidua.core.errors import DomainError
 from thidua.orgs import services as org_services
@@ -261,6 +261,13 @@ def conference_next_head(
     for chosen in (head, deputy):
         if chosen is not None and chosen.pk not in members:
             raise DomainError(_("%(u)s không phải thành viên của cụm/khối.") % {"u": chosen}, field="head")
+    existing = GroupYear.objects.filter(group=gy.group, year=gy.year + 1).first()
+    if actor is not None and existing is not None and not can(actor, "groupyear.manage", existing):
+        raise DomainError(
+            _("Năm %(y)s đã được thiết lập; chỉ cụm/khối trưởng năm đó hoặc đơn vị tổ chức mới thay đổi được.")
+            % {"y": existing.year},
+            code="next_year_exists",
+        )
     nxt = org_services.group_year_next(
         actor=actor, group_year=gy, by=by, head=head, deputy=deputy, decided_on=conference.held_on
     )

@@ -334,6 +334,12 @@ def sheet_submit(*, actor: Any, sheet: ScoreSheet, now: dt.datetime | None = Non
 # --------------------------------------------------------------------------- evidence
 
 
+def _evidence_snapshot(evidence: Evidence) -> dict[str, Any]:
+    # core.audit.snapshot cannot read an empty FileField (a link-only evidence): name the file by hand.
+    fields = [f.name for f in Evidence._meta.concrete_fields if f.name != "file"]
+    return {**audit.snapshot(evidence, fields), "file": evidence.file.name or None}
+
+
 @transaction.atomic
 def evidence_add(
     *,
@@ -382,7 +388,14 @@ def evidence_add(
     evidence.title = " ".join((title or "").split())[:255] or evidence.original_name or link[:255]
     evidence.uploaded_by = actor if getattr(actor, "is_authenticated", False) else None
     evidence.save()
-    audit.record_create(actor, evidence, unit_id=sheet.unit_id, verb="score.evidence_add")
+    audit.record(
+        actor=actor,
+        action="create",
+        instance=evidence,
+        after=_evidence_snapshot(evidence),
+        unit_id=sheet.unit_id,
+        verb="score.evidence_add",
+    )
     return evidence
 
 
@@ -393,7 +406,14 @@ def evidence_remove(*, actor: Any, evidence: Evidence, now: dt.datetime | None =
         require(actor, "score.self", sheet)
     require_before(settings_of(sheet.group_year).self_deadline, now, _("tự chấm điểm"))
     _require_draft(sheet)
-    audit.record_delete(actor, evidence, unit_id=sheet.unit_id, verb="score.evidence_remove")
+    audit.record(
+        actor=actor,
+        action="delete",
+        instance=evidence,
+        before=_evidence_snapshot(evidence),
+        unit_id=sheet.unit_id,
+        verb="score.evidence_remove",
+    )
     if evidence.file:
         evidence.file.delete(save=False)
     evidence.delete()
