@@ -181,9 +181,8 @@ def _quota_limit(code: str, group_year: GroupYear, year: int, config: Any, on: d
         return None
     members = group_year.memberships.count()
     flagged = (
-        Proposal.objects.filter(
-            group_year=group_year, year=year, title__code__in=FLAG_CODES, status=ProposalStatus.PROPOSED
-        )
+        Proposal.objects.filter(group_year=group_year, year=year, title__code__in=FLAG_CODES)
+        .exclude(status=ProposalStatus.WITHDRAWN)
         .exclude(title__code=code)
         .values("subject_unit")
         .distinct()

@@ -1,0 +1,43 @@
+"""The demo loads twice without change and gives every list something to show."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from thidua.awards.evaluation import evaluate_scope
+from thidua.awards.models import AwardDecision, Proposal
+
+pytestmark = pytest.mark.django_db
+
+
+def _load() -> str:
+    from thidua.awards import demo
+    from thidua.orgs import demo as orgs_demo
+
+    out = io.StringIO()
+    orgs_demo.load(stdout=out)
+    demo.load(stdout=out)
+    return out.getvalue()
+
+
+def test_demo_is_idempotent_and_covers_every_list():
+    _load()
+    decisions = AwardDecision.objects.count()
+    _load()
+    assert AwardDecision.objects.count() == decisions
+    assert Proposal.objects.filter(year=2023, status="decided").count() == 8
+    table = evaluate_scope(unit_ids=None, year=2025).table
+    for code in ("LDTT", "CSTD_CS", "CSTD_TINH", "TTLDTT", "TTLDXS", "CO_TINH", "BK_UBND"):
+        part = table.filter(table["title"] == code)
+        assert part["eligible"].sum() >= 1, code
+        assert part["near_miss"].sum() >= 1, code
+        assert (~part["eligible"] & ~part["near_miss"]).sum() >= 1, code
+    by = {(r["code"], r["title"]): r for r in table.iter_rows(named=True)}
+    assert by[("LS-001", "CSTD_TINH")]["eligible"]
+    assert by[("LS-002", "CSTD_TINH")]["failed"] == ["prior_grassroots_soldier"]
+    assert by[("LS-006", "CSTD_TQ")]["eligible"]
+    assert by[("MTTQ-CB", "TTLDTT")]["failed"] == ["advanced_share"]
+    assert by[("NT-BQL-NC", "TTLDTT")]["eligible"] is False
+    assert "not_dissolved" in by[("NT-BQL-NC", "GIAY_KHEN")]["failed"]
