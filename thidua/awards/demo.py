@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any, TextIO
 
 from django.db import transaction
@@ -38,7 +39,6 @@ from thidua.awards.models import (
     DisciplineRecord,
     Initiative,
     Proceeding,
-    Proposal,
     RuleSet,
     Title,
 )
@@ -440,7 +440,7 @@ def _ninh_thuan(units: dict[str, Unit], p: dict[str, Person]) -> None:
                         title=Title.objects.get(code=code),
                         subject_unit=units[unit_code],
                         group_year=group_year,
-                        score=100 - score,
+                        score=Decimal(100 - score),
                         on=D(2023, 12, 29),
                     )
                 )
