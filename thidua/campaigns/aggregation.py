@@ -61,7 +61,7 @@ def over_time(p: Partial, how: str) -> Decimal:
     if how == SUM:
         return p.total
     if how == AVG:
-        return p.total / p.count
+        return _avg(p.total, p.count)
     if how == LATEST:
         return p.last_value
     if how == MAX:
@@ -77,13 +77,21 @@ def over_units(items: Sequence[tuple[Decimal, str]], how: str) -> Decimal | None
     if how == SUM:
         return sum(values, Decimal(0))
     if how == AVG:
-        return sum(values, Decimal(0)) / len(values)
+        return _avg(sum(values, Decimal(0)), len(values))
     if how == MAX:
         return max(values)
     if how == LATEST:
         last = max(p for _, p in items)
         return sum((v for v, p in items if p == last), Decimal(0))
     raise ValueError(how)
+
+
+_AVG_PLACES = Decimal("0.000001")
+
+
+def _avg(total: Decimal, count: int) -> Decimal:
+    # Rounded, so that an average does not depend on the order its parts were added in.
+    return (total / count).quantize(_AVG_PLACES, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Count, Max, Q, Sum
 from django.utils import timezone
 
 from thidua.campaigns import aggregation, periods
@@ -24,6 +24,7 @@ from thidua.campaigns.models import (
     Indicator,
     MobilizationModel,
     Report,
+    ReportDeadline,
     ReportStatus,
     Target,
     TargetStatus,
@@ -98,16 +99,18 @@ def value_partials(
     grouped = base.values("indicator_id", "unit_id").annotate(
         total=Sum("value"), n=Count("id"), mx=Max("value"), last=Max("period")
     )
-    latest_ids = [i.pk for i in indicators if i.over_time == aggregation.LATEST or i.over_units == aggregation.LATEST]
+    grouped_rows = list(grouped)
+    latest_ids = {i.pk for i in indicators if i.over_time == aggregation.LATEST or i.over_units == aggregation.LATEST}
     last_values: dict[tuple[int, int], Decimal] = {}
     if latest_ids:
-        newest = base.filter(indicator_id=OuterRef("indicator_id"), unit_id=OuterRef("unit_id")).order_by("-period")
-        for ind, unit, value in (
-            base.filter(indicator_id__in=latest_ids)
-            .filter(period=Subquery(newest.values("period")[:1]))
-            .values_list("indicator_id", "unit_id", "value")
+        # The value at each unit's latest period: units mostly share a few latest periods, so one
+        # query for those periods, matched here, beats a correlated subquery per group.
+        wanted = {(r["indicator_id"], r["unit_id"]): r["last"] for r in grouped_rows if r["indicator_id"] in latest_ids}
+        lasts = set(wanted.values())
+        for ind, unit, period, value in base.filter(indicator_id__in=latest_ids, period__in=lasts).values_list(
+            "indicator_id", "unit_id", "period", "value"
         ):
-            if value is not None:
+            if wanted.get((ind, unit)) == period and value is not None:
                 last_values[(ind, unit)] = value
     return [
         (
@@ -121,7 +124,7 @@ def value_partials(
                 last_values.get((row["indicator_id"], row["unit_id"]), row["total"]),
             ),
         )
-        for row in grouped
+        for row in grouped_rows
     ]
 
 
@@ -264,26 +267,29 @@ def report_statuses(
     """For each unit and period: missing, draft, submitted, approved or locked, and whether late.
 
     A period whose deadline has not passed and that has no report yet is 'not due' (empty)."""
-    from thidua.campaigns.services.campaigns import due_on_for
-
     today = today or timezone.localdate()
     reports = {
-        (r.unit_id, r.period): r
-        for r in Report.objects.filter(campaign=campaign, unit__in=list(units), period__in=list(period_keys))
+        (unit_id, period): (status, late)
+        for unit_id, period, status, late in Report.objects.filter(
+            campaign=campaign, unit_id__in=[u.pk for u in units], period__in=list(period_keys)
+        ).values_list("unit_id", "period", "status", "late")
     }
-    due = {k: due_on_for(campaign, k) for k in period_keys}
+    overrides = dict(
+        ReportDeadline.objects.filter(campaign=campaign, period__in=list(period_keys)).values_list("period", "due_on")
+    )
+    due = {k: overrides.get(k) or periods.parse(k).end + dt.timedelta(days=campaign.deadline_days) for k in period_keys}
     counts: Counter[str] = Counter()
     rows: list[StatusRow] = []
     for unit in units:
         cells: list[tuple[str, str, bool]] = []
         for key in period_keys:
-            report = reports.get((unit.pk, key))
-            if report is None or report.status == ReportStatus.DRAFT:
+            found = reports.get((unit.pk, key))
+            if found is None or found[0] == ReportStatus.DRAFT:
                 overdue = today > due[key]
-                status = (MISSING if report is None else ReportStatus.DRAFT) if overdue or report is not None else ""
+                status = (MISSING if found is None else ReportStatus.DRAFT) if overdue or found is not None else ""
                 late = overdue
             else:
-                status, late = report.status, report.late
+                status, late = found
             if status:
                 counts[status] += 1
             if late:

@@ -213,6 +213,11 @@ def report_save_values(
     )
     user, label = _user(actor), _label(actor)
     result = SaveResult()
+    now = timezone.now()
+    to_create: list[Value] = []
+    to_update: list[Value] = []
+    histories: list[tuple[Value, Decimal | None, Decimal | None]] = []
+    comments: list[ValueComment] = []
     rule_warnings: dict[str, list[str]] = defaultdict(list)
     for finding in advisory_rules:
         rule_warnings[finding.indicator].append(translate(finding))
@@ -234,37 +239,50 @@ def report_save_values(
                     warnings.append(translate(found))
         else:
             warnings = [w for w in (row.warning if row is not None else "").split("\n") if w]
+        is_new = row is None
         if row is None:
             row = Value(report=report, indicator=ind, unit_id=report.unit_id, period=report.period, breakdown=breakdown)
         old = row.value
         justification = " ".join((item.justification or "").split())
+        before = (row.value, row.warning, row.justification)
         if is_changed and not justification:
             row.justification = ""  # a new figure needs its own justification
         if justification:
             row.justification = justification
-        row.value, row.warning, row.updated_by = amount, "\n".join(warnings), user
-        row.save()
+        row.value, row.warning, row.updated_by, row.updated_at = amount, "\n".join(warnings), user, now
+        if is_new:
+            to_create.append(row)
+        elif (row.value, row.warning, row.justification) != before:
+            to_update.append(row)
         if is_changed:
-            ValueHistory.objects.create(
-                value=row, old=old, new=amount, changed_by=user, changed_by_label=label, source=source
-            )
+            histories.append((row, old, amount))
             result.changed += 1
         for text, kind in ((justification, CommentKind.JUSTIFICATION), (item.comment, CommentKind.COMMENT)):
             text = " ".join((text or "").split())
             if text:
-                ValueComment.objects.create(
-                    report=report,
-                    indicator=ind,
-                    breakdown=breakdown,
-                    kind=kind,
-                    text=text,
-                    author=user,
-                    author_label=label,
+                comments.append(
+                    ValueComment(
+                        report=report,
+                        indicator=ind,
+                        breakdown=breakdown,
+                        kind=kind,
+                        text=text,
+                        author=user,
+                        author_label=label,
+                    )
                 )
         if warnings:
             result.warnings.extend(warnings)
             if not row.justification:
                 result.needs_justification.append(ind.code)
+    # Written in bulk: a report of a hundred figures is a handful of statements, not hundreds.
+    Value.objects.bulk_create(to_create)
+    Value.objects.bulk_update(to_update, ["value", "warning", "justification", "updated_by", "updated_at"])
+    ValueHistory.objects.bulk_create(
+        ValueHistory(value=row, old=old, new=new, changed_by=user, changed_by_label=label, source=source)
+        for row, old, new in histories
+    )
+    ValueComment.objects.bulk_create(comments)
     touched = {ind.pk for ind, item, _amount in changed if not item.breakdown.strip()}
     if touched:
         refresh_unit_year(

@@ -63,11 +63,13 @@ def rebuild(*, indicator_ids: Iterable[int] | None = None) -> int:
     """Recompute every partial from the values with two grouped queries (after a bulk load)."""
     partials = UnitYearPartial.objects.all()
     base = Value.objects.filter(breakdown="", value__isnull=False)
-    if indicator_ids is not None:
-        ids = list(indicator_ids)
+    ids = list(indicator_ids) if indicator_ids is not None else None
+    if ids is not None:
         partials = partials.filter(indicator_id__in=ids)
         base = base.filter(indicator_id__in=ids)
     partials.delete()
+    if connection.vendor == "postgresql":
+        return _rebuild_postgresql(ids)
     created = 0
     for approved in (False, True):
         qs = base.filter(approved=True) if approved else base
@@ -105,7 +107,32 @@ def rebuild(*, indicator_ids: Iterable[int] | None = None) -> int:
                 created += len(UnitYearPartial.objects.bulk_create(batch))
                 batch = []
         created += len(UnitYearPartial.objects.bulk_create(batch))
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE campaigns_unityearpartial")
+    return created
+
+
+_PG_REBUILD = """
+INSERT INTO campaigns_unityearpartial
+    (indicator_id, unit_id, year, approved, total, count, maximum, last_period, last_value)
+SELECT g.indicator_id, g.unit_id, g.year, %(approved)s, g.total, g.n, g.mx, g.last, v.value
+FROM (
+    SELECT indicator_id, unit_id, substr(period, 1, 4)::int AS year,
+           sum(value) AS total, count(*) AS n, max(value) AS mx, max(period) AS last
+    FROM campaigns_value
+    WHERE breakdown = '' AND value IS NOT NULL AND (approved OR NOT %(approved)s) {only}
+    GROUP BY 1, 2, 3
+) g
+JOIN campaigns_value v
+  ON v.indicator_id = g.indicator_id AND v.breakdown = '' AND v.period = g.last AND v.unit_id = g.unit_id
+"""
+
+
+def _rebuild_postgresql(indicator_ids: list[int] | None) -> int:
+    """The same rows in SQL, without moving 60 million values through Python."""
+    only = "AND indicator_id = ANY(%(ids)s)" if indicator_ids is not None else ""
+    created = 0
+    with connection.cursor() as cursor:
+        for approved in (False, True):
+            cursor.execute(_PG_REBUILD.format(only=only), {"approved": approved, "ids": indicator_ids})
+            created += cursor.rowcount
+        cursor.execute("ANALYZE campaigns_unityearpartial")
     return created
