@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
                 "indicator_id", "value"
             )
         )
-        entries = [services.ValueInput(i, previous.get(i.pk, 100) + 1) for i in value_inds]
+        entries = [services.ValueInput(i, (previous.get(i.pk) or 100) + 1) for i in value_inds]
         t0 = time.perf_counter()
         report = services.report_open(actor=officer, campaign=campaign, unit=unit, period=generate.OPEN_MONTH)
         services.report_save_values(actor=officer, report=report, entries=entries)
