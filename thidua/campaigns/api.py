@@ -8,15 +8,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import File, Form, Router
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from thidua.accounts.permissions import can
 from thidua.campaigns import schemas as s
 from thidua.campaigns import selectors, services
-from thidua.campaigns.models import Campaign, Indicator, MobilizationModel, Report, Target, Value, ValueSource
+from thidua.campaigns.models import (
+    Campaign,
+    Evidence,
+    Indicator,
+    MobilizationModel,
+    Report,
+    Target,
+    Value,
+    ValueSource,
+)
 from thidua.orgs.models import GroupYear, Unit
 
 router = Router(tags=["campaigns"])
@@ -300,6 +310,47 @@ def comment_add(request: HttpRequest, report_id: int, payload: s.CommentIn) -> S
         actor=_user(request), report=report, indicator=indicator, text=payload.text, breakdown=payload.breakdown
     )
     return Status(201, {"id": c.pk, "text": c.text})
+
+
+@router.get("/reports/{int:report_id}/evidence", response=list[s.EvidenceOut], summary="Minh chứng của báo cáo")
+def evidence_list(request: HttpRequest, report_id: int) -> list[dict[str, Any]]:
+    report = _report(request, report_id)
+    return [_evidence_out(e) for e in report.evidence.select_related("indicator")]
+
+
+def _evidence_out(e: Evidence) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "name": e.original_name,
+        "content_type": e.content_type,
+        "size": e.size,
+        "sha256": e.sha256,
+        "indicator": e.indicator.code if e.indicator else None,
+        "note": e.note,
+        "uploaded_at": e.uploaded_at,
+    }
+
+
+@router.post("/reports/{int:report_id}/evidence", response={201: s.EvidenceOut}, summary="Tải lên minh chứng")
+def evidence_upload(
+    request: HttpRequest, report_id: int, file: File[UploadedFile], indicator: Form[str] = "", note: Form[str] = ""
+) -> Status[dict[str, Any]]:
+    report = _report(request, report_id)
+    ind = get_object_or_404(Indicator, campaign_id=report.campaign_id, code=indicator) if indicator else None
+    evidence = services.evidence_add(
+        actor=_user(request), report=report, name=file.name or "", content=file, indicator=ind, note=note
+    )
+    return Status(201, _evidence_out(evidence))
+
+
+@router.get("/evidence/{int:evidence_id}", summary="Tải xuống minh chứng (chỉ người được xem báo cáo)")
+def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
+    evidence = get_object_or_404(Evidence.objects.select_related("report"), pk=evidence_id)
+    _visible(request, evidence, "report.view", "report.approve", via=evidence.report)
+    response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
+    response["Content-Type"] = evidence.content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @router.post("/reports/{int:report_id}/submit", response=s.ReportOut, summary="Gửi báo cáo")

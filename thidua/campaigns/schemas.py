@@ -251,3 +251,14 @@ class ModelOut(Schema):
 class AdvanceIn(Schema):
     to_status: str
     note: str = ""
+
+
+class EvidenceOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    indicator: str | None
+    note: str
+    uploaded_at: dt.datetime

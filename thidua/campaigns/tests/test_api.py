@@ -24,6 +24,9 @@ def api(client):
             def get(self, path, **kw):
                 return client.get(BASE + path, HTTP_AUTHORIZATION=f"Bearer {raw}", **kw)
 
+            def upload(self, path, data):
+                return client.post(BASE + path, data, HTTP_AUTHORIZATION=f"Bearer {raw}")
+
             def post(self, path, data=None):
                 return client.post(
                     BASE + path, data or {}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"
@@ -136,3 +139,23 @@ def test_openapi_documents_the_router(client, officers):
     client.force_login(officers["board"])
     spec = client.get("/api/v1/openapi.json").json()
     assert f"{BASE}/{{campaign_id}}/values/bulk" in spec["paths"]
+
+
+def test_evidence_through_api(api, camp, org, officers, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    report = services.report_open(actor=None, campaign=camp["campaign"], unit=org["cb"], period="2024")
+    cb = api(officers["cb"])
+    pdf = b"%PDF-1.4 test"
+    up = cb.upload(f"/reports/{report.pk}/evidence", {"file": SimpleUploadedFile("bb.pdf", pdf), "indicator": "HO_HT"})
+    assert up.status_code == 201, up.content
+    bad = cb.upload(f"/reports/{report.pk}/evidence", {"file": SimpleUploadedFile("x.exe", b"MZ")})
+    assert bad.status_code == 400 and "không được chấp nhận" in bad.json()["detail"]
+    eid = up.json()["id"]
+    assert [e["name"] for e in cb.get(f"/reports/{report.pk}/evidence").json()] == ["bb.pdf"]
+    download = cb.get(f"/evidence/{eid}")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == pdf
+    ls = api(officers["ls"])
+    assert ls.get(f"/evidence/{eid}").status_code == 404
+    assert ls.upload(f"/reports/{report.pk}/evidence", {"file": SimpleUploadedFile("a.pdf", pdf)}).status_code == 404
