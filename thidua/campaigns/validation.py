@@ -27,6 +27,15 @@ def _(text: str) -> str:
     return text
 
 
+_TEMPLATES = {
+    "<=": _("“%(left)s” (%(lv)s) không được lớn hơn “%(right)s” (%(rv)s)."),
+    "<": _("“%(left)s” (%(lv)s) phải nhỏ hơn “%(right)s” (%(rv)s)."),
+    ">=": _("“%(left)s” (%(lv)s) không được nhỏ hơn “%(right)s” (%(rv)s)."),
+    ">": _("“%(left)s” (%(lv)s) phải lớn hơn “%(right)s” (%(rv)s)."),
+    "==": _("“%(left)s” (%(lv)s) phải bằng “%(right)s” (%(rv)s)."),
+}
+
+
 @dataclass(frozen=True)
 class Rule:
     """`left op right` between two indicator codes; `factor` scales the right side (e.g. ≤ 1.0·x)."""
@@ -88,7 +97,7 @@ def check_rules(
             "lv": _fmt(left),
             "rv": _fmt(right * rule.factor),
         }
-        template = rule.message or _("“%(left)s” (%(lv)s) phải %(op)s “%(right)s” (%(rv)s).")
+        template = rule.message or _TEMPLATES[rule.op]
         findings.append(Finding(rule.severity, "rule", rule.left, template, params))
     return findings
 

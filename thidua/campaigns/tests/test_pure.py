@@ -77,7 +77,7 @@ def test_rule_message_is_clear():
         RULES,
         names={"recognised": "Mô hình được công nhận", "registered": "Mô hình đăng ký"},
     )
-    assert finding.message == "“Mô hình được công nhận” (10.296) phải <= “Mô hình đăng ký” (10.295)."
+    assert finding.message == "“Mô hình được công nhận” (10.296) không được lớn hơn “Mô hình đăng ký” (10.295)."
 
 
 def test_negative_allowed_when_configured():
