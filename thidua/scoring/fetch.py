@@ -19,6 +19,12 @@ from thidua.scoring.models import (
 )
 
 
+def plain(value: Decimal | float | int | str) -> Decimal:
+    """A stored mark without its trailing zeros (20.00 → 20, 7.50 → 7.5), so messages read naturally."""
+    number = Decimal(str(value))
+    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+
+
 def items_of(agreement: Agreement) -> list[CriteriaItem]:
     return list(agreement.items.order_by("position", "id"))
 
@@ -80,7 +86,7 @@ def ordered_items(agreement: Agreement) -> list[tuple[CriteriaItem, int]]:
 
 
 def marks_of(sheet: ScoreSheet) -> dict[str, Decimal]:
-    return {m.item.code: Decimal(m.points) for m in sheet.marks.select_related("item")}
+    return {m.item.code: plain(m.points) for m in sheet.marks.select_related("item")}
 
 
 def submitted_sheets(group_year_id: int, kind: str) -> list[ScoreSheet]:
@@ -96,7 +102,7 @@ def marks_by_sheet(sheets: Iterable[ScoreSheet]) -> dict[int, dict[str, Decimal]
     ids = [s.pk for s in sheets]
     out: dict[int, dict[str, Decimal]] = {pk: {} for pk in ids}
     for mark in Mark.objects.filter(sheet_id__in=ids).select_related("item"):
-        out[mark.sheet_id][mark.item.code] = Decimal(mark.points)
+        out[mark.sheet_id][mark.item.code] = plain(mark.points)
     return out
 
 
@@ -117,7 +123,7 @@ def final_marks(group_year_id: int) -> dict[int, dict[str, Decimal]]:
     out: dict[int, dict[str, Decimal]] = {}
     moderations = Moderation.objects.filter(group_year_id=group_year_id, status=ModerationStatus.PUBLISHED)
     for mod in moderations.prefetch_related("lines__item"):
-        out[mod.unit_id] = {line.item.code: Decimal(line.final) for line in mod.lines.all()}
+        out[mod.unit_id] = {line.item.code: plain(line.final) for line in mod.lines.all()}
     return out
 
 

@@ -24,7 +24,7 @@ from thidua.core.errors import DomainError
 from thidua.orgs.models import GroupYear, Unit
 from thidua.scoring import calculation as calc
 from thidua.scoring import config
-from thidua.scoring.fetch import cross_marks_of_unit, final_marks, marks_of, table_of
+from thidua.scoring.fetch import cross_marks_of_unit, final_marks, marks_of, plain, table_of
 from thidua.scoring.models import (
     Agreement,
     CriteriaItem,
@@ -427,7 +427,9 @@ def aggregated_cross(group_year: GroupYear, unit: Unit) -> dict[str, Decimal]:
     by_scorer = cross_marks_of_unit(group_year.pk, unit.pk)
     if not by_scorer:
         return {}
-    return calc.aggregate_marks(by_scorer, method=calc.Aggregation(cfg.aggregation), trim_share=Decimal(cfg.trim_share))
+    method = calc.Aggregation(cfg.aggregation)
+    aggregated = calc.aggregate_marks(by_scorer, method=method, trim_share=Decimal(cfg.trim_share))
+    return {code: plain(value) for code, value in aggregated.items()}
 
 
 def self_marks(group_year: GroupYear, unit: Unit) -> dict[str, Decimal]:
