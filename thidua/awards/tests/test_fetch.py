@@ -44,3 +44,22 @@ def test_single_and_setwise_readings_agree(history, year):
 def test_gather_uses_a_fixed_number_of_queries(history, django_assert_max_num_queries):
     with django_assert_max_num_queries(20):
         fetch.gather(unit_ids=None, year=2025, on=dt.date(2025, 12, 31))
+
+
+def test_explain_and_setwise_verdicts_agree_on_the_database(history):
+    from thidua.awards.evaluation import evaluate_scope, explain_subject
+
+    table = evaluate_scope(unit_ids=None, year=2025).table
+    assert table.height > 50
+    for row in table.iter_rows(named=True):
+        subject = (
+            {"person": Person.objects.get(pk=row["pk"])}
+            if row["kind"] == "individual"
+            else {"unit": Unit.objects.get(pk=row["pk"])}
+        )
+        verdict = explain_subject(code=row["title"], year=2025, **subject)
+        assert (verdict.eligible, verdict.failed_keys, verdict.rule_version) == (
+            row["eligible"],
+            tuple(row["failed"]),
+            row["rule_version"],
+        ), (row["name"], row["title"])
