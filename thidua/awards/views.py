@@ -6,7 +6,6 @@ take answers 403."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
@@ -14,7 +13,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
@@ -24,7 +22,7 @@ from thidua.awards import exporting, selectors, services
 from thidua.awards.evaluation import explain_subject
 from thidua.awards.forms import UnitYearForm
 from thidua.awards.labels import condition_label
-from thidua.awards.models import EvaluationRun, RunStatus, Title
+from thidua.awards.models import RunStatus, Title
 from thidua.awards.rules import ConditionResult, Verdict
 from thidua.core.errors import DomainError
 from thidua.core.exports import export_response
@@ -213,16 +211,3 @@ def _int(value: str) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise Http404 from None
-
-
-def explain_url(*, person: int | None = None, unit: int | None = None, code: str, year: int) -> str:
-    who = f"person={person}" if person is not None else f"unit={unit}"
-    return f"{reverse('awards:explain')}?{who}&title={code}&year={year}"
-
-
-def today() -> dt.date:
-    return timezone.localdate()
-
-
-def run_for(request: HttpRequest, pk: int) -> EvaluationRun:
-    return get_object_or_404(selectors.runs_for_user(request.user), pk=pk)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from thidua.accounts.permissions import can, is_admin
 from thidua.awards import selectors, services
 from thidua.awards.forms import ConfigEntryForm, EndEntryForm, RuleSetForm
-from thidua.awards.models import ConfigEntry, RuleSet
+from thidua.awards.models import ConfigEntry
 from thidua.core.errors import DomainError
 from thidua.orgs.models import Unit
 
@@ -146,10 +146,6 @@ def ruleset_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             messages.success(request, _("Đã lưu bộ quy tắc “%(n)s”.") % {"n": saved.name})
             return redirect("awards:config")
     return render(request, "awards/ruleset_form.html", {"form": form, "instance": instance})
-
-
-def ruleset_of(request: HttpRequest, pk: int) -> RuleSet:
-    return get_object_or_404(selectors.rulesets_for_user(request.user), pk=pk)
 
 
 EXAMPLE = """# Điều kiện riêng của tỉnh, bổ sung vào quy định chung (ví dụ: Bắc Ninh 2025).
