@@ -113,26 +113,27 @@ def _cell(value: Any) -> str:
 
 
 def score_table_document(group_year: GroupYear, *, number: str = "") -> doc.Document:
+    """Landscape A4: one column per group of criteria, headed by its code and maximum, with a legend."""
     table = score_table(group_year)
+    groups = _groups(group_year)
     conference = Conference.objects.filter(group_year=group_year).first()
-    n_groups = len(table.headers) - 7
+    notes = any(row[-1] for row in table.rows)
     columns = (
-        doc.Column(table.headers[0], 14, "center"),
-        doc.Column(table.headers[1], 55),
-        *(doc.Column(h, None, "right") for h in table.headers[2 : 2 + n_groups]),
-        doc.Column(table.headers[-5], 17, "right"),
-        doc.Column(table.headers[-4], 15, "right"),
-        doc.Column(table.headers[-3], 17, "right"),
-        doc.Column(table.headers[-2], 30, "center"),
-        doc.Column(table.headers[-1], 28),
+        doc.Column(table.headers[0], 13, "center"),
+        doc.Column(table.headers[1], 62),
+        *(doc.Column(f"{code} ({points(mx)})", None, "right") for code, _t, mx in groups),
+        doc.Column(table.headers[-5], 18, "right"),
+        doc.Column(table.headers[-4], 16, "right"),
+        doc.Column(table.headers[-3], 18, "right"),
+        doc.Column(table.headers[-2], 34, "center"),
+        *((doc.Column(table.headers[-1], 34),) if notes else ()),
     )
+    rows = tuple(tuple(_cell(v) for v in (row if notes else row[:-1])) for row in table.rows)
     intro = _(
         "Kết quả chấm điểm thi đua năm %(y)s của các đơn vị thành viên theo bảng tiêu chí "
         "của giao ước (tối đa %(m)s điểm)."
-    ) % {
-        "y": group_year.year,
-        "m": points(table.max_points),
-    }
+    ) % {"y": group_year.year, "m": points(table.max_points)}
+    legend = "; ".join(f"{code}: {title} ({points(mx)} điểm)" for code, title, mx in groups)
     return doc.Document(
         issuer=group_year.group.name,
         superior=group_year.group.organiser.name,
@@ -143,7 +144,8 @@ def score_table_document(group_year: GroupYear, *, number: str = "") -> doc.Docu
         summary=_("Kết quả chấm điểm thi đua năm %(y)s") % {"y": group_year.year},
         blocks=(
             doc.Paragraph(intro),
-            doc.Table(columns, tuple(tuple(_cell(v) for v in row) for row in table.rows), size_pt=11),
+            doc.Table(columns, rows, size_pt=11),
+            doc.Paragraph(_("Ghi chú: %(l)s.") % {"l": legend}, italic=True, indent=False),
         ),
         signatures=(_head_signature(group_year, conference.chair_name if conference else ""),),
         landscape=True,
@@ -194,12 +196,12 @@ def minutes_document(conference: Conference) -> doc.Document:
             % {"d": f"{conference.held_on:%d/%m/%Y}", "p": conference.place, "g": group, "y": gy.year}
         ),
         doc.Paragraph(
-            _("Chủ trì: %(c)s%(pos)s. Thư ký: %(s)s.")
+            _("Chủ trì: %(c)s%(pos)s.")
             % {
                 "c": conference.chair_name or "…",
                 "pos": f", {conference.chair_position}" if conference.chair_position else "",
-                "s": conference.secretary_name or "…",
             }
+            + (" " + _("Thư ký: %(s)s.") % {"s": conference.secretary_name} if conference.secretary_name else "")
         ),
         doc.Heading(_("I. THÀNH PHẦN THAM DỰ")),
         doc.Table(

@@ -64,4 +64,5 @@ def test_score_table_is_landscape_and_text_cells_cannot_run_as_formulas(cluster)
     word = open_docx(io.BytesIO(documents.render("scores", "docx", gy)[0]))
     assert round(word.sections[0].page_width.mm) == 297
     grid = word.tables[2]
-    assert grid.rows[0].cells[2].text == "A. Công tác tuyên truyền, vận động (40)"
+    assert [c.text for c in grid.rows[0].cells][:4] == ["Hạng", "Đơn vị", "A (40)", "B (50)"]
+    assert "A: Công tác tuyên truyền, vận động (40 điểm)" in "\n".join(p.text for p in word.paragraphs)

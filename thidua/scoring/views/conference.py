@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from thidua.accounts.permissions import can
 from thidua.core.errors import DomainError
+from thidua.core.text import sort_key
 from thidua.scoring import config, selectors, services
 from thidua.scoring.forms import ConferenceForm, NextHeadForm
 from thidua.scoring.models import Conference
@@ -54,9 +55,10 @@ def conference(request: HttpRequest, gy: int) -> HttpResponse:
     context |= {"conference": current, "form": form, "manage": manage}
     if current is not None:
         members = selectors.members_of(group_year)
-        context["attendance"] = sorted(current.attendance.select_related("unit"), key=lambda a: a.unit.name)
+        context["attendance"] = sorted(current.attendance.select_related("unit"), key=lambda a: sort_key(a.unit.name))
         context["quorum"] = services.quorum_of(current)
         context["rows"] = selectors.ranking_rows(group_year)
+        context["ranking"] = selectors.progress_of(group_year).ranking
         context["next_form"] = NextHeadForm(
             units=members,
             initial={
@@ -80,6 +82,7 @@ def conference(request: HttpRequest, gy: int) -> HttpResponse:
                 "award": q.award,
                 "label": quotas.labels[q.award],
                 "rule": config.describe_quota(q),
+                "shared": q.share is not None,
                 "chosen": chosen.get(q.award, set()),
                 "suggested": suggested.get(q.award),
             }

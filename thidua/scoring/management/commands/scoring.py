@@ -19,6 +19,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.accounts.permissions import can
@@ -89,7 +90,9 @@ class Command(BaseCommand):
             f"{_('Tự chấm đã gửi')}: {p.self_submitted}/{p.members}",
             f"{_('Chấm chéo đã gửi')}: {p.cross_submitted}/{p.cross_assigned}",
             f"{_('Đã công bố thẩm định')}: {p.moderated}/{p.members}",
-            f"{_('Xếp hạng')}: {p.ranking.computed_at:%d/%m/%Y %H:%M}" if p.ranking else f"{_('Xếp hạng')}: —",
+            f"{_('Xếp hạng')}: {timezone.localtime(p.ranking.computed_at):%d/%m/%Y %H:%M}"
+            if p.ranking
+            else f"{_('Xếp hạng')}: —",
         ]
         self.stdout.write("\n".join(lines))
 
