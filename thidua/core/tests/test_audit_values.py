@@ -1,5 +1,6 @@
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.db.models.fields.files import FieldFile, FileField
 
@@ -13,7 +14,8 @@ class _Holder:
 def _field_file(name: str | None) -> FieldFile:
     field = FileField(upload_to="x")
     field.name = "evidence"
-    return FieldFile(_Holder(), field, name)
+    holder: Any = _Holder()
+    return FieldFile(holder, field, name)
 
 
 def test_values_become_json_friendly():
