@@ -98,6 +98,7 @@ PROVINCE_CHILDREN = [
 
 DEMO_USERS = [
     ("admin", "Quản trị hệ thống", Role.ADMIN, None),
+    ("banthidua.trunguong", "Ban Thi đua - Khen thưởng UBTW MTTQ Việt Nam", Role.BOARD, "MTTQ-TW"),
     ("banthidua.ninhthuan", "Nguyễn Thị Thu (Ban TĐKT Ninh Thuận)", Role.BOARD, "UBND-NT"),
     ("cumtruong.dienbien", "Lò Văn Hùng (Điện Biên, cụm trưởng 2023)", Role.GROUP_HEAD, "MTTQ-DB"),
     ("cumtruong.langson", "Hoàng Thị Lan (Lạng Sơn, cụm trưởng 2022)", Role.GROUP_HEAD, "MTTQ-LS"),

@@ -330,4 +330,3 @@ def load(stdout: TextIO | None = None) -> None:
         rows = services.rank_entries(Ranking.objects.get(group_year=gy))
         ranking = ", ".join(f"{e.rank}. {e.unit} {e.total}" for e in rows)
         stdout.write(f"scoring: CUM-MNBG 2022 ranked: {ranking}\n")
-        stdout.write(f"  {BOARD_USER[0]:<22} Ban TĐKT UBTW MTTQ (board of the organiser; same demo password)\n")
