@@ -51,8 +51,12 @@ serve: install
 worker: install
 	$(BIN)/thidua db_worker
 
+## make messages: extract the Vietnamese msgids into thidua/locale/en (from the root, so config/ is included
+## and .venv is not), compile the .mo that is committed, then list what is left to translate.
 messages: install
-	cd thidua && ../$(BIN)/thidua makemessages -l en --no-obsolete && ../$(BIN)/thidua compilemessages
+	$(BIN)/thidua makemessages -l en --no-obsolete --ignore=.venv --ignore=bench --ignore=build --ignore=var
+	$(BIN)/thidua compilemessages -l en --ignore=.venv --ignore=bench --ignore=build --ignore=var
+	$(BIN)/python scripts/i18n_check.py check
 
 bench: install-test
 	$(BIN)/python -m bench
