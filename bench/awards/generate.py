@@ -346,6 +346,7 @@ def _collective_frames(
         .join(wide.select("subject_id", "c"), on="subject_id")
         .group_by("c", "year", "title")
         .agg(count=pl.len().cast(pl.Int64))
+        .sort("c", "year", "title")  # group-by order varies from run to run
     )
     ldtt = member_titles.filter(pl.col("title") == "LDTT").select("c", "year", ldtt="count")
     cs = member_titles.filter(pl.col("title") == "CSTD_CS").select("c", "year", cs="count")
@@ -373,6 +374,7 @@ def _collective_frames(
             .otherwise(0),
             share=pl.col("ldtt") / pl.col("member_count"),
         )
+        .sort("c", "year")
     )
     r = pl.col("rank")
     complete_all = (pl.col("member_count") - pl.col("members_incomplete")) >= pl.col("member_count")
