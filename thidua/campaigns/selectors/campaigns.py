@@ -49,9 +49,19 @@ def participants(campaign: Campaign) -> list[Unit]:
 
 
 def reportable_units(user: Any, campaign: Campaign) -> list[Unit]:
-    """Participating units for which the user may enter reports."""
+    """Participating units (and the successors that carry their history) whose reports the user may enter."""
+    from thidua.orgs.graph import unit_graph
+
+    successors = unit_graph().successors
+    ids = set(campaign.participations.values_list("unit_id", flat=True))
+    stack = list(ids)
+    while stack:
+        for nxt in successors.get(stack.pop(), ()):
+            if nxt not in ids:
+                ids.add(nxt)
+                stack.append(nxt)
     scope = unit_scope(user, "report.edit")
-    qs = Unit.objects.filter(campaign_participations__campaign=campaign)
+    qs = Unit.objects.filter(pk__in=ids, valid_to__isnull=True)
     if scope is not None:
         qs = qs.filter(pk__in=scope)
     return list(qs.order_by("name"))

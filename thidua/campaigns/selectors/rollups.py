@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Max, Q, Sum
+from django.db.models import Avg, Case, Count, DecimalField, F, Max, Q, Sum, When
 from django.utils import timezone
 
 from thidua.campaigns import aggregation, periods
@@ -169,11 +169,77 @@ def rollup_values(
     """Value per (indicator, bucket); ratio indicators derived from their aggregated parts."""
     kept, every, reps = _eligible(buckets)
     needed = _with_parts(indicators)
-    rows = value_partials(
-        needed, every, period_prefix=period_prefix, period_keys=period_keys, approved_only=approved_only
-    )
-    values = aggregation.rollup(rows, _specs(needed), kept, reps)
+    year = int(period_prefix) if period_prefix and len(period_prefix) == 4 and period_keys is None else None
+    if year is not None and len(kept) == 1:
+        [(key, units)] = kept.items()
+        values = _single_bucket(needed, key, units, reps, year=year, approved_only=approved_only)
+    else:
+        rows = value_partials(
+            needed, every, period_prefix=period_prefix, period_keys=period_keys, approved_only=approved_only
+        )
+        values = aggregation.rollup(rows, _specs(needed), kept, reps)
     derive_ratios(indicators, values, kept.keys())
+    return values
+
+
+_SQL_OVER_UNITS = {aggregation.SUM, aggregation.MAX}
+_SQL_OVER_TIME = {aggregation.SUM, aggregation.MAX, aggregation.LATEST}
+
+
+def _single_bucket(
+    indicators: Sequence[Indicator],
+    key: Hashable,
+    units: set[int],
+    reps: Mapping[int, int],
+    *,
+    year: int,
+    approved_only: bool,
+) -> Values:
+    """One bucket (a sub-tree, a whole group) for one year, summed in the database where it can be.
+
+    Indicators summed or maximised over units, of units that carry no one else's history, are
+    aggregated by one GROUP BY over the precomputed partials; averages, "latest over units" and the
+    units of a merge lineage go through `aggregation.rollup`. SUM and MAX combine exactly."""
+    in_sql = [i for i in indicators if i.over_units in _SQL_OVER_UNITS and i.over_time in _SQL_OVER_TIME]
+    in_python = [i for i in indicators if i not in in_sql]
+    folded = {u for u in units if reps.get(u, u) != u}
+    lineage = folded | {reps[u] for u in folded}
+    plain = units - lineage
+    values: Values = {}
+    if in_sql and plain:
+        per_unit = Case(
+            When(indicator__over_time=aggregation.SUM, then=F("total")),
+            When(indicator__over_time=aggregation.MAX, then=F("maximum")),
+            default=F("last_value"),
+            output_field=DecimalField(max_digits=24, decimal_places=4),
+        )
+        grouped = (
+            UnitYearPartial.objects.filter(
+                indicator_id__in=[i.pk for i in in_sql], year=year, approved=approved_only, unit_id__in=plain
+            )
+            .annotate(per_unit=per_unit)
+            .values("indicator_id")
+            .annotate(total=Sum("per_unit"), top=Max("per_unit"))
+            .values_list("indicator_id", "total", "top")
+        )
+        over_units = {i.pk: i.over_units for i in in_sql}
+        for ind, total, top in grouped:
+            found = total if over_units[ind] == aggregation.SUM else top
+            if found is not None:
+                values[(ind, key)] = found
+    rest_units = units if in_python else lineage
+    wanted = [*in_python, *(in_sql if lineage else [])]
+    if wanted and rest_units:
+        rows = value_partials(wanted, rest_units, period_prefix=str(year), approved_only=approved_only)
+        python_only = {i.pk for i in in_python}
+        # Units of a lineage are the only ones left for the SQL indicators: fold them, then combine.
+        rows = [r for r in rows if r[0] in python_only or r[1] in lineage]
+        how: dict[Hashable, str] = {i.pk: i.over_units for i in in_sql}
+        for (ind_key, bucket), found in aggregation.rollup(rows, _specs(wanted), {key: units}, reps).items():
+            before = values.get((ind_key, bucket))
+            if before is not None and ind_key not in python_only:
+                found = before + found if how[ind_key] == aggregation.SUM else max(before, found)
+            values[(ind_key, bucket)] = found
     return values
 
 
@@ -379,8 +445,10 @@ def _dashboard(
     status_units: Sequence[Unit],
 ) -> Dashboard:
     indicators = list(campaign.indicators.select_related("numerator", "denominator").order_by("position", "code"))
-    buckets: dict[Hashable, set[int]] = {total_key: total_units, **{m: units for m, units in member_units.items()}}
-    values = rollup_values(indicators=indicators, buckets=buckets, period_prefix=str(year), approved_only=approved_only)
+    # Every indicator for the whole; the members only for the indicator the league ranks by (below).
+    values = rollup_values(
+        indicators=indicators, buckets={total_key: total_units}, period_prefix=str(year), approved_only=approved_only
+    )
     target_buckets: dict[Hashable, tuple[int, Iterable[int]]] = {m: (m, units) for m, units in member_units.items()}
     if total_root is not None:
         target_buckets[total_key] = (total_root, total_units)
@@ -400,6 +468,11 @@ def _dashboard(
     selected = next((i for i in indicators if i.pk == rank_by), default)
     board = Dashboard(campaign, year, approved_only, lines, selected)
     if selected is not None:
+        values.update(
+            rollup_values(
+                indicators=[selected], buckets=member_units, period_prefix=str(year), approved_only=approved_only
+            )
+        )
         board.league = _league(selected, members, values, targets)
         board.series = period_series(indicator=selected, units=total_units, year=year, approved_only=approved_only)
     keys = sorted({p.key for t in set(i.period_type for i in indicators) for p in periods.periods_of_year(year, t)})

@@ -385,7 +385,13 @@ def due_on_for(campaign: Campaign, period: str) -> dt.date:
 
 
 def _require_participant(campaign: Campaign, unit: Unit) -> None:
-    if unit.pk != campaign.organiser_id and not campaign.participations.filter(unit=unit).exists():
+    """The unit takes part, or carries the history of a unit that took part (a merge's successor)."""
+    from thidua.orgs.selectors import lineage_ids
+
+    if (
+        unit.pk != campaign.organiser_id
+        and not campaign.participations.filter(unit_id__in=lineage_ids(unit.pk)).exists()
+    ):
         raise DomainError(
             _("Đơn vị “%(unit)s” không tham gia “%(c)s”.") % {"unit": unit, "c": campaign.name}, field="unit"
         )
