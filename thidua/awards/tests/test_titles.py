@@ -198,3 +198,23 @@ def test_collective_certificate_of_merit_two_excellent_years(org):
     assert judged(code="BK_UBND", unit=unit).failed_keys == ("grounds",)
     s.rating_set(actor=None, unit=unit, year=2025, rating="excellent")
     assert judged(code="BK_UBND", unit=unit).eligible
+
+
+def test_individual_certificate_of_merit_grounds(org):
+    soldier, inventor, plain = (new_person(org, c) for c in ("CB-K1", "CB-K2", "CB-K3"))
+    for year in (2023, 2024):
+        make_decision(org["cb"], f"CS-K-{year}", "CSTD_CS", year, [soldier])
+        s.rating_set(actor=None, person=inventor, year=year + 1, rating="excellent")
+        s.initiative_create(
+            actor=None,
+            code=f"SK-K-{year}",
+            name="Sáng kiến",
+            scope="unit",
+            year=year + 1,
+            unit=org["cb"],
+            authors=[inventor],
+        )
+    s.rating_set(actor=None, person=plain, year=2025, rating="excellent")
+    assert judged(code="BK_UBND", person=soldier).eligible  # grassroots soldier in 2023 and 2024
+    assert judged(code="BK_UBND", person=inventor).eligible  # two excellent years with two initiatives
+    assert judged(code="BK_UBND", person=plain).failed_keys == ("grounds",)
