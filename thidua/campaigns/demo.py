@@ -28,7 +28,7 @@ from typing import Any, TextIO
 
 from django.db import transaction
 
-from thidua.campaigns import services
+from thidua.campaigns import periods, services
 from thidua.campaigns.models import (
     Campaign,
     CommentKind,
@@ -159,7 +159,9 @@ def _report(
                 if not ValueComment.objects.filter(report=report, indicator=indicator, text=note).exists():
                     services.comment_add(actor=None, report=report, indicator=indicator, text=note)
         if status != ReportStatus.DRAFT:
-            report = services.report_submit(actor=None, report=report)
+            # The seeds' reports were sent on time: recorded as sent five days after the period.
+            sent = dt.datetime.combine(periods.parse(period).end + dt.timedelta(days=5), dt.time(9), tzinfo=dt.UTC)
+            report = services.report_submit(actor=None, report=report, submitted_at=sent)
     if status in (ReportStatus.APPROVED, ReportStatus.LOCKED) and report.status == ReportStatus.SUBMITTED:
         report = services.report_approve(actor=None, report=report, lock=status == ReportStatus.LOCKED)
     return report

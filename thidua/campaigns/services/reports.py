@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
@@ -358,7 +359,7 @@ def comment_add(*, actor: Any, report: Report, indicator: Indicator, text: str, 
     return comment
 
 
-def _evidence_max() -> int:
+def evidence_max_bytes() -> int:
     return int(getattr(settings, "THIDUA_EVIDENCE_MAX_BYTES", files.DEFAULT_MAX_BYTES))
 
 
@@ -373,7 +374,7 @@ def evidence_add(
         raise DomainError(_("Chỉ thêm minh chứng khi báo cáo đang soạn."), code="state")
     if indicator is not None and indicator.campaign_id != report.campaign_id:
         raise DomainError(_("Chỉ tiêu không thuộc báo cáo này."), field="indicator")
-    limit = _evidence_max()
+    limit = evidence_max_bytes()
     data = content.read(limit + 1)
     verdict = files.check(name, len(data), data[:16], max_bytes=limit)
     if not verdict.ok:
@@ -435,9 +436,15 @@ def _locked(report: Report) -> Report:
 
 
 @transaction.atomic
-def report_submit(*, actor: Any, report: Report) -> Report:
+def report_submit(*, actor: Any, report: Report, submitted_at: dt.datetime | None = None) -> Report:
+    """Send a draft to the level above; late when sent after its deadline.
+
+    `submitted_at` records when a historical report was really sent (loading past years); only a
+    system job (no actor) may give it, so that nobody backdates their own submission."""
     if actor is not None:
         require(actor, "report.edit", report)
+        if submitted_at is not None:
+            raise DomainError(_("Không được ghi lùi ngày gửi báo cáo."), code="backdate")
     report = _locked(report)
     if report.status != ReportStatus.DRAFT:
         raise DomainError(_("Chỉ gửi được báo cáo đang soạn."), code="state")
@@ -450,7 +457,7 @@ def report_submit(*, actor: Any, report: Report) -> Report:
             _("Các số liệu có cảnh báo cần giải trình trước khi gửi: %(names)s.") % {"names": names},
             code="justification_required",
         )
-    now = timezone.now()
+    now = submitted_at or timezone.now()
     late = timezone.localdate(now) > report.due_on
     return _transition(
         actor,

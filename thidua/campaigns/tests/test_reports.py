@@ -181,12 +181,21 @@ def test_unit_cannot_approve_itself_and_cannot_touch_others(camp, org, officers)
 
 
 def test_late_submission_is_marked(camp, org, officers):
+    import datetime as dt
+
     c = camp["campaign"]
     report = services.report_open(actor=officers["cb"], campaign=c, unit=org["cb"], period="2021")
     _fill(officers["cb"], report, MH_DK=1)
+    with pytest.raises(DomainError, match="ghi lùi"):
+        services.report_submit(actor=officers["cb"], report=report, submitted_at=dt.datetime(2022, 1, 2, tzinfo=dt.UTC))
     services.report_submit(actor=officers["cb"], report=report)
     report.refresh_from_db()
     assert report.late is True
+    on_time = services.report_open(actor=None, campaign=c, unit=org["cb"], period="2022")
+    _fill(None, on_time, MH_DK=1)
+    services.report_submit(actor=None, report=on_time, submitted_at=dt.datetime(2023, 1, 5, tzinfo=dt.UTC))
+    on_time.refresh_from_db()
+    assert on_time.late is False and on_time.due_on == dt.date(2023, 1, 10)
 
 
 def test_period_outside_campaign_or_without_indicators(camp, org, officers):

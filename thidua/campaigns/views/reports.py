@@ -14,6 +14,7 @@ from thidua.accounts.permissions import can
 from thidua.campaigns import forms, selectors, services
 from thidua.campaigns.models import Campaign, Evidence, Indicator, Report, ReportStatus
 from thidua.campaigns.services import ValueInput
+from thidua.campaigns.services.reports import evidence_max_bytes
 from thidua.campaigns.templatetags.campaigns_tags import plain
 from thidua.campaigns.views.common import attempt, visible
 from thidua.core.errors import DomainError
@@ -113,6 +114,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_approve": can(request.user, "report.approve", report),
             "general_evidence": selectors.report_evidence_general(report),
             "evidence_form": forms.EvidenceForm(campaign=report.campaign) if can_edit else None,
+            "evidence_max_mb": evidence_max_bytes() // (1024 * 1024),
         },
     )
 
