@@ -139,6 +139,7 @@ def _store(run: EvaluationRun, outcome: Outcome) -> None:
     summary: dict[str, Any] = {
         "judged_on": outcome.judged_on.isoformat(),
         "rule_versions": outcome.rule_versions,
+        "rulesets": sorted({v.split("/")[0] for v in outcome.rule_versions}),
         "kept_all": keep_all,
         "titles": {},
     }
