@@ -3,8 +3,9 @@
     .venv/bin/python -m bench awards run --scale 1.0 [--generate] [--sample 10000] [--repeat 3]
 
 Each measurement runs in its own freshly spawned process, so that its peak memory (the RSS
-high-water mark, ``ru_maxrss``) is its own; each first loads the Parquet files into memory (as
-after fetching the facts from the database; loading is timed apart):
+high-water mark: VmHWM, like ``ru_maxrss`` but not inherited from the parent) is its own; each
+first loads the Parquet files into memory (as after fetching the facts from the database;
+loading is timed apart):
 
 - floor: one plain Polars group-by per input frame (rows per subject): the least any per-subject
   evaluation of the same inputs must do;
@@ -64,7 +65,21 @@ PHASES = ("floor", "nation", "province", "explain")
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    """This process's peak RSS in MB: VmHWM, the high-water mark of its own memory image.
+
+    ``ru_maxrss`` would do in a process spawned by a small parent, but Linux carries the
+    parent's high-water mark over the fork and exec into the child's ``ru_maxrss``, while VmHWM
+    starts afresh at exec; ``ru_maxrss`` serves only where /proc is missing.
+    """
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+    except OSError:
+        return maxrss
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return maxrss
 
 
 def _load(directory: Path, province: str | None = None) -> dict[str, pl.DataFrame]:
@@ -266,6 +281,11 @@ def phase_explain(directory: Path, sample: int) -> dict[str, Any]:
     }
 
 
+def _generate(scale: float, seed: int) -> dict[str, Any]:
+    generate(scale, seed)
+    return {"peak_mb": _peak_mb()}
+
+
 def _child(queue: Any, name: str, args: tuple[Any, ...]) -> None:
     queue.put(globals()[name](*args))
 
@@ -360,7 +380,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     directory = data_dir(args.scale, args.seed)
     if args.generate or not (directory / "meta.json").exists():
-        generate(args.scale, args.seed)
+        # In a child too: the generator's memory must not stay in this process, whose children
+        # measure theirs.
+        _run("_generate", args.scale, args.seed)
     results: dict[str, Any] = {
         "scale": args.scale,
         "seed": args.seed,
