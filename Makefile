@@ -58,8 +58,11 @@ messages: install
 	$(BIN)/thidua compilemessages -l en --ignore=.venv --ignore=bench --ignore=build --ignore=var
 	$(BIN)/python scripts/i18n_check.py check
 
+## make bench: the awards benchmark at a tenth of the national size (see bench/README.md for full runs
+## and for the campaigns benchmark, which needs PostgreSQL).
 bench: install-test
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench awards run --scale 0.1
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
