@@ -19,15 +19,16 @@ Conventions:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
+from typing import ClassVar
 
-from thidua.core.errors import DomainError
-
-Param = str | int | Decimal | Fraction
+from thidua.core.problems import Catalogue, ProblemError, required_count
+from thidua.core.problems import Param as Param
+from thidua.core.problems import Problem as BaseProblem
 
 ZERO = Decimal(0)
 
@@ -184,47 +185,25 @@ _WORDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _fmt(key: str, value: Param, lang: str) -> str:
-    if key in ("rounding", "base_kind") and isinstance(value, str) and value in _WORDS:
-        return _WORDS[value][0 if lang == "vi" else 1]
-    if isinstance(value, Decimal) and lang == "vi":
-        return str(value).replace(".", ",")  # Vietnamese decimal comma
-    return str(value)
-
-
 @dataclass(frozen=True)
-class Problem:
+class Problem(BaseProblem):
     """One reason for a rejection, or one note: a stable code and its parameters."""
 
-    code: str
-    params: Mapping[str, Param] = field(default_factory=dict)
+    catalogue: ClassVar[Catalogue] = _MESSAGES
 
-    def message(self, lang: str = "vi") -> str:
-        vi, en = _MESSAGES[self.code]
-        args = {k: _fmt(k, v, lang) for k, v in self.params.items()}
-        return (vi if lang == "vi" else en).format(**args)
+    def format_param(self, key: str, value: Param, lang: str) -> str:
+        if key in ("rounding", "base_kind") and isinstance(value, str) and value in _WORDS:
+            return _WORDS[value][0 if lang == "vi" else 1]
+        if isinstance(value, Decimal) and lang == "vi":
+            return str(value).replace(".", ",")  # Vietnamese decimal comma
+        return str(value)
 
 
-class ScoringError(DomainError):
+class ScoringError(ProblemError[Problem]):
     """Every problem found in the input. The message is the Vietnamese wording of all of them;
     ``problems`` keep each code and its params, and :meth:`messages` gives another language."""
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(problems)
-        only = self.problems[0] if len(self.problems) == 1 else None
-        item = only.params.get("item") if only else None
-        super().__init__(
-            "; ".join(self.messages("vi")),
-            code=only.code if only else "scoring.invalid",
-            field=item if isinstance(item, str) else None,
-        )
-
-    def messages(self, lang: str = "vi") -> list[str]:
-        return [p.message(lang) for p in self.problems]
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        return tuple(p.code for p in self.problems)
+    fallback_code = "scoring.invalid"
 
 
 def _quantize(value: Decimal, places: int) -> Decimal:
@@ -1048,5 +1027,5 @@ def check_quorum(*, present: int, members: int, share: Fraction) -> Quorum:
     """Attendance against a share of the members, in exact fractions (9 of 12 meets 2/3; 7 does not)."""
     if members < 1 or not (0 <= present <= members) or not (0 < share <= 1):
         raise ScoringError([Problem("quorum.invalid", {"present": present, "members": members, "share": share})])
-    required = -(-share.numerator * members // share.denominator)
+    required = required_count(share, members)
     return Quorum(present, members, share, required, Fraction(present, members) >= share)

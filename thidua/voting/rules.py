@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
+from thidua.core.problems import required_count
 from thidua.voting.tally import Tally
 
 ANY = "*"
@@ -159,7 +160,7 @@ def parse_share(text: str) -> Fraction:
 
 def required(share: Fraction, members: int) -> int:
     """The least whole number of members that reaches `share` of `members`."""
-    return -(-share.numerator * members // share.denominator)
+    return required_count(share, members)
 
 
 def percent(share: Fraction, digits: int = 1) -> str:

@@ -17,21 +17,23 @@ Counting conventions:
   unreadable value) is invalid for that candidate only. A candidate left blank is an abstention.
 * Without a quorum the counts are shown but nobody passes.
 
-Errors follow the scoring module's convention: :class:`TallyError` carries :class:`Problem` items
-(a stable code with params, and a Vietnamese and English default message).
+Errors follow the convention of ``thidua.core.problems``, shared with the scoring maths:
+:class:`TallyError` carries :class:`Problem` items (a stable code with params, and a Vietnamese and
+English default message).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from typing import ClassVar
 
-from thidua.core.errors import DomainError
-
-Param = str | int | Fraction
+from thidua.core.problems import Catalogue, ProblemError, required_count
+from thidua.core.problems import Param as Param
+from thidua.core.problems import Problem as BaseProblem
 
 _MESSAGES: dict[str, tuple[str, str]] = {
     "session.members": (
@@ -77,37 +79,17 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 
 
 @dataclass(frozen=True)
-class Problem:
+class Problem(BaseProblem):
     """One reason for a rejection, or one note: a stable code and its parameters."""
 
-    code: str
-    params: Mapping[str, Param] = field(default_factory=dict)
-
-    def message(self, lang: str = "vi") -> str:
-        vi, en = _MESSAGES[self.code]
-        return (vi if lang == "vi" else en).format(**{k: str(v) for k, v in self.params.items()})
+    catalogue: ClassVar[Catalogue] = _MESSAGES
 
 
-class TallyError(DomainError):
+class TallyError(ProblemError[Problem]):
     """Every problem found in the input. The message is the Vietnamese wording of all of them;
     ``problems`` keep each code and its params, and :meth:`messages` gives another language."""
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(problems)
-        only = self.problems[0] if len(self.problems) == 1 else None
-        item = only.params.get("item") if only else None
-        super().__init__(
-            "; ".join(self.messages("vi")),
-            code=only.code if only else "tally.invalid",
-            field=item if isinstance(item, str) else None,
-        )
-
-    def messages(self, lang: str = "vi") -> list[str]:
-        return [p.message(lang) for p in self.problems]
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        return tuple(p.code for p in self.problems)
+    fallback_code = "tally.invalid"
 
 
 class Vote(StrEnum):
@@ -228,7 +210,7 @@ def tally(session: Session, ballots: Sequence[Ballot]) -> Tally:
     ]
 
     members = session.members
-    required = -(-session.quorum.numerator * members // session.quorum.denominator)
+    required = required_count(session.quorum, members)
     quorum_met = session.present >= required
     if not quorum_met:
         params = {"present": session.present, "members": members, "required": required}
