@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q
 from django.forms import ModelMultipleChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -44,6 +44,13 @@ def _get_visible(request: HttpRequest, model: type[Any], pk: int, action: str) -
 def _deny_unless(request: HttpRequest, action: str, obj: Any = None) -> None:
     if not can(request.user, action, obj):
         raise PermissionDenied
+
+
+def _get_to_act(request: HttpRequest, model: type[Any], pk: int, view: str, action: str) -> Any:
+    """The object a form acts on: 404 when the user may not see it, 403 when it may not take the action."""
+    obj = _get_visible(request, model, pk, view)
+    _deny_unless(request, action, obj)
+    return obj
 
 
 # --------------------------------------------------------------------------- read pages
@@ -239,8 +246,13 @@ def _unit_url(unit: Unit) -> str:
     return reverse("orgs:unit_detail", args=[unit.pk])
 
 
-def _units_for(request: HttpRequest, action: str) -> QuerySet[Unit]:
-    return selectors.units_for_user(request.user, action)
+def _unit_box(request: HttpRequest, form: forms.DomainForm, name: str, action: str) -> forms.UnitRefField:
+    """Limit a unit box of the form to the units the user may act on, suggested as the user types."""
+    field = form.fields[name]
+    assert isinstance(field, forms.UnitRefField)
+    field.queryset = selectors.units_for_user(request.user, action)
+    field.suggest(action=action)
+    return field
 
 
 @require_http_methods(["GET", "POST"])
@@ -251,8 +263,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
             parent_pk = int(request.GET["parent"])
         except ValueError as exc:
             raise Http404 from exc
-        parent = _get_visible(request, Unit, parent_pk, "unit.view")
-        _deny_unless(request, "unit.create", parent)
+        parent = _get_to_act(request, Unit, parent_pk, "unit.view", "unit.create")
     elif not is_admin(request.user):
         raise PermissionDenied
     form = forms.UnitCreateForm(_data(request), initial={"type": parent.type if parent else None})
@@ -268,8 +279,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = _get_visible(request, Unit, pk, "unit.view")
-    _deny_unless(request, "unit.change", unit)
+    unit = _get_to_act(request, Unit, pk, "unit.view", "unit.change")
     initial = {"code": unit.code, "name_en": unit.name_en, "female_share": unit.female_share}
     form = forms.UnitEditForm(_data(request), initial=initial)
 
@@ -289,8 +299,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _reorg_unit(request: HttpRequest, pk: int) -> Unit:
-    unit = _get_visible(request, Unit, pk, "unit.view")
-    _deny_unless(request, "unit.reorganise", unit)
+    unit = _get_to_act(request, Unit, pk, "unit.view", "unit.reorganise")
     assert isinstance(unit, Unit)
     return unit
 
@@ -318,10 +327,7 @@ def unit_rename(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _reorg_unit(request, pk)
     form = forms.UnitMoveForm(_data(request))
-    field = form.fields["new_parent"]
-    assert isinstance(field, forms.UnitRefField)
-    field.queryset = _units_for(request, "unit.create")
-    field.suggest(action="unit.create")
+    field = _unit_box(request, form, "new_parent", "unit.create")
     # Only administrators may place a unit at the top of the hierarchy.
     field.required = not is_admin(request.user)
 
@@ -350,13 +356,10 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
 def unit_merge(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _reorg_unit(request, pk)
     form = forms.UnitMergeForm(_data(request))
-    scope = _units_for(request, "unit.reorganise")
+    into = _unit_box(request, form, "into", "unit.reorganise")
     others = form.fields["others"]
-    into = form.fields["into"]
-    assert isinstance(others, forms.UnitCodesField) and isinstance(into, forms.UnitRefField)
-    others.queryset = scope
-    into.queryset = scope
-    into.suggest(action="unit.reorganise")
+    assert isinstance(others, forms.UnitCodesField)
+    others.queryset = into.queryset
 
     def save(data: dict[str, Any]) -> str:
         new_unit = None
@@ -449,10 +452,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         unit = _get_visible(request, Unit, int(request.GET["unit"]), "unit.view")
         initial["unit"] = unit.code
     form = forms.PersonCreateForm(_data(request), initial=initial)
-    field = form.fields["unit"]
-    assert isinstance(field, forms.UnitRefField)
-    field.queryset = _units_for(request, "person.change")
-    field.suggest(action="person.change")
+    _unit_box(request, form, "unit", "person.change")
 
     def save(data: dict[str, Any]) -> str:
         return _person_url(services.person_create(actor=request.user, **data))
@@ -469,8 +469,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _get_visible(request, Person, pk, "person.view")
-    _deny_unless(request, "person.change", person)
+    person = _get_to_act(request, Person, pk, "person.view", "person.change")
     fields = ("code", "full_name", "gender", "birth_date", "position")
     form = forms.PersonEditForm(_data(request), initial={f: getattr(person, f) for f in fields})
 
@@ -490,13 +489,9 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def person_move(request: HttpRequest, pk: int) -> HttpResponse:
-    person = _get_visible(request, Person, pk, "person.view")
-    _deny_unless(request, "person.change", person)
+    person = _get_to_act(request, Person, pk, "person.view", "person.change")
     form = forms.PersonMoveForm(_data(request), initial={"position": person.position, "on": timezone.localdate()})
-    field = form.fields["to_unit"]
-    assert isinstance(field, forms.UnitRefField)
-    field.queryset = _units_for(request, "person.change")
-    field.suggest(action="person.change")
+    _unit_box(request, form, "to_unit", "person.change")
 
     def save(data: dict[str, Any]) -> str:
         services.membership_move(actor=request.user, person=person, **data)
@@ -555,8 +550,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    group = _get_visible(request, EmulationGroup, pk, "group.view")
-    _deny_unless(request, "group.change", group)
+    group = _get_to_act(request, EmulationGroup, pk, "group.view", "group.change")
     current = [s.unit for s in group.rotation.select_related("unit")]
     initial = {"name": group.name, "description": group.description, "rotation": current}
     form = forms.GroupEditForm(_data(request), initial=initial)
