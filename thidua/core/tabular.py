@@ -123,13 +123,10 @@ class Row:
         return self.values.get(name)
 
 
-@dataclass
-class Table:
-    spec: TableSpec
-    rows: list[Row] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    headers: dict[str, str] = field(default_factory=dict)  # column name -> header as written in the file
-    format: str = ""
+class HasProblems:
+    """Something with a list of problems (a table read, an import's result): errors block, warnings do not."""
+
+    problems: list[Problem]
 
     @property
     def errors(self) -> list[Problem]:
@@ -142,6 +139,15 @@ class Table:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+@dataclass
+class Table(HasProblems):
+    spec: TableSpec
+    rows: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # column name -> header as written in the file
+    format: str = ""
 
     @property
     def file_ok(self) -> bool:

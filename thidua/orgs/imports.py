@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from thidua.accounts.permissions import can, is_admin
 from thidua.core import audit
 from thidua.core.errors import DomainError
-from thidua.core.tabular import Column, ColumnType, Problem, Row, Table, TableSpec, read_table
+from thidua.core.tabular import Column, ColumnType, HasProblems, Problem, Row, Table, TableSpec, read_table
 from thidua.orgs import services
 from thidua.orgs.graph import bump
 from thidua.orgs.models import EmulationGroup, Gender, GroupYear, HeadSelection, Person, Unit, UnitType
@@ -49,7 +49,7 @@ class PreviewRow:
 
 
 @dataclass
-class ImportResult:
+class ImportResult(HasProblems):
     """What a dry run found or an apply did: every problem, and the changes row by row."""
 
     kind: str
@@ -58,18 +58,6 @@ class ImportResult:
     preview_headers: list[str] = field(default_factory=list)
     preview: list[PreviewRow] = field(default_factory=list)
     row_count: int = 0
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
     @property
     def created(self) -> int:
