@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils import formats
 
 from thidua.scoring.documents import points
 
@@ -14,13 +15,14 @@ register = template.Library()
 
 @register.filter
 def pts(value: Any) -> str:
-    """88,5 · 90 · — for nothing."""
+    """88,5 in Vietnamese, 88.5 in English · 90 · — for nothing."""
     if value is None or value == "":
         return "—"
     try:
-        return points(Decimal(str(value)))
+        text = points(Decimal(str(value)))
     except ArithmeticError:
         return str(value)
+    return text.replace(",", str(formats.get_format("DECIMAL_SEPARATOR")))
 
 
 @register.filter
