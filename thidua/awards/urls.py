@@ -1,6 +1,6 @@
 from django.urls import path
 
-from thidua.awards import views, views_config, views_history
+from thidua.awards import views, views_config, views_facts, views_history, views_proposals
 
 app_name = "awards"
 urlpatterns = [
@@ -23,4 +23,15 @@ urlpatterns = [
     path("config/<int:pk>/delete/", views_config.config_delete, name="config_delete"),
     path("rulesets/new/", views_config.ruleset_edit, name="ruleset_create"),
     path("rulesets/<int:pk>/", views_config.ruleset_edit, name="ruleset_edit"),
+    path("facts/people/<int:pk>/", views_facts.person_facts, name="person_facts"),
+    path("facts/units/<int:pk>/", views_facts.unit_facts, name="unit_facts"),
+    path("facts/import/", views_facts.facts_import, name="facts_import"),
+    path("facts/<slug:subject>/<int:pk>/<slug:kind>/add/", views_facts.fact_add, name="fact_add"),
+    path("facts/<slug:kind>/<int:pk>/edit/", views_facts.fact_edit, name="fact_edit"),
+    path("facts/<slug:kind>/<int:pk>/delete/", views_facts.fact_delete, name="fact_delete"),
+    path("proposals/", views_proposals.index, name="proposals"),
+    path("proposals/units/<int:pk>/<int:year>/", views_proposals.unit_year, name="proposals_unit_year"),
+    path("proposals/units/<int:pk>/<int:year>/new/", views_proposals.create, name="proposal_create"),
+    path("proposals/units/<int:pk>/<int:year>/decide/", views_proposals.decide, name="proposals_decide"),
+    path("proposals/<int:pk>/withdraw/", views_proposals.withdraw, name="proposal_withdraw"),
 ]

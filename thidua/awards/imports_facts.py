@@ -1,0 +1,395 @@
+"""Importing yearly ratings and initiatives from .xlsx or .csv.
+
+Built on the organisation importer (`thidua.orgs.imports.Importer`): a dry run and an apply take
+the same path through the awards services, each row in its own savepoint; a dry run always rolls
+back and an apply commits only when no row has a problem. A code that is unknown and one outside
+the user's scope read the same, so an import reveals nothing about other provinces."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from thidua.accounts.permissions import can
+from thidua.awards import services
+from thidua.awards.models import Initiative, InitiativeKind, Rating, Scope, YearRating
+from thidua.core.errors import DomainError
+from thidua.core.tabular import Column, ColumnType, Problem, Row, Table, TableSpec
+from thidua.core.text import fold
+from thidua.orgs.imports import Importer, ImportResult, Source, Step
+from thidua.orgs.models import Person, Unit
+
+ACTION = "award.propose"
+
+
+def _by_code(model: Any, codes: Iterable[str]) -> dict[str, Any]:
+    """Objects whose code matches one of ``codes`` ignoring case, keyed by the lower-cased code."""
+    given = {c for c in codes if c}
+    if not given:
+        return {}
+    wanted = {c.lower() for c in given}
+    # LOWER() in SQLite folds ASCII only: also match the codes as written.
+    found = model.objects.annotate(code_lower=Lower("code")).filter(Q(code_lower__in=wanted) | Q(code__in=given))
+    return {obj.code.lower(): obj for obj in found if obj.code.lower() in wanted}
+
+
+def _spellings(choices: Any, extra: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
+    """Each stored value's accepted spellings: its label in both languages plus the extras."""
+    result: dict[str, list[str]] = {}
+    for value, label in choices:
+        names = []
+        for lang in ("vi", "en"):
+            with translation.override(lang):
+                names.append(str(label))
+        result[value] = [*names, value, *extra.get(value, ())]
+    return result
+
+
+def _date(value: dt.date | None) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
+
+
+class FactsImporter(Importer):
+    """An importer of awards facts: the user must be able to record facts somewhere."""
+
+    def _run(self, user: Any, file: Source, *, filename: str, commit: bool) -> ImportResult:
+        if not can(user, ACTION):
+            result = ImportResult(kind=self.kind, preview_headers=[str(h) for h in self.preview_labels])
+            result.problems.append(Problem(message=_("Bạn không có quyền nhập dữ liệu khen thưởng."), code="forbidden"))
+            return result
+        return super()._run(user, file, filename=filename, commit=commit)
+
+
+# --------------------------------------------------------------------------- ratings
+
+
+class RatingImport(FactsImporter):
+    kind = "ratings"
+    label = gettext_lazy("Xếp loại hằng năm")
+    preview_labels = (
+        gettext_lazy("Mã"),
+        gettext_lazy("Họ tên/Tên"),
+        gettext_lazy("Năm"),
+        gettext_lazy("Xếp loại"),
+        gettext_lazy("Số tháng công tác"),
+    )
+
+    def spec(self) -> TableSpec:
+        ratings = _spellings(
+            Rating.choices,
+            {
+                "excellent": ("HTXSNV", "Xuất sắc"),
+                "good": ("HTTNV", "Tốt"),
+                "complete": ("HTNV", "Hoàn thành"),
+                "incomplete": ("KHTNV", "Không hoàn thành"),
+            },
+        )
+        return TableSpec(
+            columns=(
+                Column(
+                    "code",
+                    gettext_lazy("Mã cá nhân/đơn vị"),
+                    ("Mã", "Mã cá nhân", "Mã đơn vị", "Mã đối tượng"),
+                    ("code",),
+                    required=True,
+                    type=ColumnType.CODE,
+                    max_length=40,
+                ),
+                Column(
+                    "subject",
+                    gettext_lazy("Đối tượng"),
+                    ("Loại đối tượng",),
+                    ("subject",),
+                    type=ColumnType.CHOICE,
+                    choices={
+                        "individual": ("Cá nhân", "individual", "CN"),
+                        "collective": ("Tập thể", "collective", "TT"),
+                    },
+                ),
+                Column("name", gettext_lazy("Họ tên/Tên"), ("Họ tên", "Tên"), ("name",), max_length=255),
+                Column("year", gettext_lazy("Năm"), (), ("year",), required=True, type=ColumnType.INT),
+                Column(
+                    "rating",
+                    gettext_lazy("Xếp loại"),
+                    ("Kết quả xếp loại",),
+                    ("rating",),
+                    required=True,
+                    type=ColumnType.CHOICE,
+                    choices=ratings,
+                ),
+                Column(
+                    "months_worked",
+                    gettext_lazy("Số tháng công tác"),
+                    ("Số tháng",),
+                    ("months worked", "months"),
+                    type=ColumnType.INT,
+                ),
+                Column("source", gettext_lazy("Căn cứ"), ("Văn bản",), ("source",), max_length=255),
+            ),
+            unique=(("code", "year"),),
+        )
+
+    def _subject(self, user: Any, table: Table, row: Row, people: dict[str, Person], units: dict[str, Unit]) -> Any:
+        code = row["code"].lower()
+        person = people.get(code) if row["subject"] != "collective" else None
+        unit = units.get(code) if row["subject"] != "individual" else None
+        person = person if person is not None and can(user, ACTION, person) else None
+        unit = unit if unit is not None and can(user, ACTION, unit) else None
+        if person is not None and unit is not None:
+            table.add(
+                _("Mã “%(c)s” vừa là mã cá nhân vừa là mã đơn vị; hãy ghi cột “Đối tượng”.") % {"c": row["code"]},
+                row=row,
+                column="subject",
+            )
+            return None
+        subject: Person | Unit | None = person or unit
+        if subject is None:
+            table.add(
+                _("Không tìm thấy cá nhân hay đơn vị mã “%(c)s” trong phạm vi được phép.") % {"c": row["code"]},
+                row=row,
+                column="code",
+                code="unknown",
+            )
+            return None
+        name = person.full_name if person is not None else unit.name if unit is not None else ""
+        if row["name"] and fold(row["name"]) != fold(name):
+            table.add(
+                _("Mã “%(c)s” là của %(n)s, không khớp “%(g)s”.") % {"c": row["code"], "n": name, "g": row["name"]},
+                row=row,
+                column="name",
+            )
+            return None
+        return subject
+
+    def plan(self, user: Any, table: Table) -> list[Step]:
+        rows = [r for r in table.rows if r.valid]
+        people = _by_code(Person, (r["code"] for r in rows))
+        units = _by_code(Unit, (r["code"] for r in rows))
+        labels = dict(Rating.choices)
+        steps = []
+        for row in rows:
+            subject = self._subject(user, table, row, people, units)
+            if subject is None:
+                continue
+            person = subject if isinstance(subject, Person) else None
+            unit = subject if isinstance(subject, Unit) else None
+            existing = YearRating.objects.filter(person=person, unit=unit, year=row["year"]).first()
+            rating = str(labels[row["rating"]])
+            if existing is not None and existing.rating != row["rating"]:
+                rating = f"{existing.get_rating_display()} → {rating}"
+
+            def run(row: Row = row, person: Person | None = person, unit: Unit | None = unit) -> None:
+                services.rating_set(
+                    actor=user,
+                    person=person,
+                    unit=unit,
+                    year=row["year"],
+                    rating=row["rating"],
+                    months_worked=row["months_worked"],
+                    source=row["source"] or "",
+                )
+
+            steps.append(
+                Step(
+                    rows=[row],
+                    action="update" if existing is not None else "create",
+                    values=[
+                        subject.code,
+                        str(subject),
+                        str(row["year"]),
+                        rating,
+                        "" if row["months_worked"] is None else str(row["months_worked"]),
+                    ],
+                    run=run,
+                    columns={"year": "year", "rating": "rating", "months_worked": "months_worked"},
+                )
+            )
+        return steps
+
+
+# --------------------------------------------------------------------------- initiatives
+
+
+class InitiativeImport(FactsImporter):
+    kind = "initiatives"
+    label = gettext_lazy("Sáng kiến, đề tài")
+    preview_labels = (
+        gettext_lazy("Mã"),
+        gettext_lazy("Tên sáng kiến, đề tài"),
+        gettext_lazy("Loại"),
+        gettext_lazy("Phạm vi"),
+        gettext_lazy("Năm công nhận"),
+        gettext_lazy("Đơn vị áp dụng"),
+        gettext_lazy("Tác giả"),
+    )
+
+    def spec(self) -> TableSpec:
+        scopes = _spellings(
+            Scope.choices,
+            {
+                "unit": ("Đơn vị", "Cấp cơ sở"),
+                "province": ("Tỉnh",),
+                "ministry": ("Bộ", "Cấp bộ, ngành"),
+                "nation": ("Quốc gia", "Toàn quốc", "national"),
+            },
+        )
+        kinds = _spellings(InitiativeKind.choices, {"project": ("Đề tài",)})
+        return TableSpec(
+            columns=(
+                Column("code", gettext_lazy("Mã sáng kiến"), ("Mã",), ("code",), type=ColumnType.CODE, max_length=60),
+                Column(
+                    "name",
+                    gettext_lazy("Tên sáng kiến, đề tài"),
+                    ("Tên", "Tên sáng kiến", "Tên đề tài", "Tên sáng kiến đề tài"),
+                    ("name", "title"),
+                    required=True,
+                    max_length=500,
+                ),
+                Column("kind", gettext_lazy("Loại"), (), ("kind",), type=ColumnType.CHOICE, choices=kinds),
+                Column(
+                    "scope",
+                    gettext_lazy("Phạm vi ảnh hưởng"),
+                    ("Phạm vi",),
+                    ("scope",),
+                    required=True,
+                    type=ColumnType.CHOICE,
+                    choices=scopes,
+                ),
+                Column("year", gettext_lazy("Năm công nhận"), ("Năm",), ("year",), required=True, type=ColumnType.INT),
+                Column("recognised_by", gettext_lazy("Cơ quan công nhận"), (), ("recognised by",), max_length=255),
+                Column("recognised_on", gettext_lazy("Ngày công nhận"), (), ("recognised on",), type=ColumnType.DATE),
+                Column("decision_ref", gettext_lazy("Văn bản công nhận"), (), ("decision",), max_length=255),
+                Column(
+                    "unit",
+                    gettext_lazy("Mã đơn vị áp dụng"),
+                    ("Đơn vị", "Mã đơn vị"),
+                    ("unit", "unit code"),
+                    required=True,
+                    type=ColumnType.CODE,
+                    max_length=40,
+                ),
+                Column("authors", gettext_lazy("Mã tác giả"), ("Tác giả",), ("authors",), max_length=2000),
+            ),
+            unique=(("code",),),
+        )
+
+    def plan(self, user: Any, table: Table) -> list[Step]:
+        rows = [r for r in table.rows if r.valid]
+        authors_of = {r.number: [c for c in re.split(r"[,;\s]+", r["authors"] or "") if c] for r in rows}
+        units = _by_code(Unit, (r["unit"] for r in rows))
+        people = _by_code(Person, (c for codes in authors_of.values() for c in codes))
+        taken = _by_code(Initiative, (r["code"] for r in rows if r["code"]))
+        scope_labels, kind_labels = dict(Scope.choices), dict(InitiativeKind.choices)
+        steps = []
+        for row in rows:
+            unit = units.get(row["unit"].lower())
+            if unit is None or not can(user, ACTION, unit):
+                table.add(
+                    _("Không tìm thấy đơn vị mã “%(c)s” trong phạm vi được phép.") % {"c": row["unit"]},
+                    row=row,
+                    column="unit",
+                    code="unknown",
+                )
+                continue
+            if row["code"] and row["code"].lower() in taken:
+                table.add(
+                    _("Mã sáng kiến “%(c)s” đã có trong hệ thống.") % {"c": row["code"]},
+                    row=row,
+                    column="code",
+                    code="duplicate",
+                )
+                continue
+            authors: list[Person] = []
+            for code in authors_of[row.number]:
+                person = people.get(code.lower())
+                if person is None or not can(user, ACTION, person):
+                    table.add(
+                        _("Không tìm thấy cá nhân mã “%(c)s” trong phạm vi được phép.") % {"c": code},
+                        row=row,
+                        column="authors",
+                        code="unknown",
+                    )
+                elif person not in authors:
+                    authors.append(person)
+            if not row.valid:
+                continue
+
+            def run(row: Row = row, unit: Unit = unit, authors: list[Person] = authors) -> None:
+                services.initiative_create(
+                    actor=user,
+                    code=row["code"] or services.initiative_next_code(unit, row["year"]),
+                    name=row["name"],
+                    scope=row["scope"],
+                    kind=row["kind"] or "initiative",
+                    year=row["year"],
+                    unit=unit,
+                    authors=authors,
+                    recognised_by=row["recognised_by"] or "",
+                    recognised_on=row["recognised_on"],
+                    decision_ref=row["decision_ref"] or "",
+                )
+
+            steps.append(
+                Step(
+                    rows=[row],
+                    action="create",
+                    values=[
+                        row["code"] or _("(tự đặt)"),
+                        row["name"],
+                        str(kind_labels[row["kind"] or "initiative"]),
+                        str(scope_labels[row["scope"]]),
+                        str(row["year"]),
+                        f"{unit.code} · {unit.name}",
+                        ", ".join(p.full_name for p in authors),
+                    ],
+                    run=run,
+                    columns={
+                        "code": "code",
+                        "name": "name",
+                        "scope": "scope",
+                        "kind": "kind",
+                        "year": "year",
+                        "recognised_on": "recognised_on",
+                    },
+                )
+            )
+        return steps
+
+
+IMPORTERS: dict[str, FactsImporter] = {i.kind: i for i in (RatingImport(), InitiativeImport())}
+
+
+def importer_for(kind: str) -> FactsImporter:
+    try:
+        return IMPORTERS[kind]
+    except KeyError as exc:
+        raise DomainError(_("Loại dữ liệu nhập không hợp lệ: %(kind)s") % {"kind": kind}, field="kind") from exc
+
+
+def template_rows(kind: str) -> tuple[list[str], list[list[Any]]]:
+    """Headers and one example row, for the downloadable template of each kind."""
+    examples: dict[str, list[Any]] = {
+        "ratings": ["LS-001", "Cá nhân", "Hoàng Thị Mai", 2025, "Hoàn thành xuất sắc nhiệm vụ", "", "QĐ 15/QĐ-MTTQ"],
+        "initiatives": [
+            "",
+            "Số hoá hồ sơ thi đua",
+            "Sáng kiến",
+            "Cấp tỉnh",
+            2025,
+            "Hội đồng sáng kiến tỉnh",
+            dt.date(2025, 11, 20),
+            "45/QĐ-HĐSK",
+            "LS",
+            "LS-001, LS-002",
+        ],
+    }
+    spec = importer_for(kind).spec()
+    return [str(c.label) for c in spec.columns], [examples[kind]]
