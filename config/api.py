@@ -6,7 +6,8 @@ import importlib
 import importlib.util
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
@@ -44,6 +45,12 @@ api = NinjaAPI(
 @api.exception_handler(PermissionDeniedError)
 def _forbidden(request: HttpRequest, exc: PermissionDeniedError) -> HttpResponse:
     return api.create_response(request, {"detail": exc.message, "code": exc.code}, status=403)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    # Objects outside the user's scope answer 404 too, in the user's language.
+    return api.create_response(request, {"detail": gettext("Không tìm thấy."), "code": "not_found"}, status=404)
 
 
 @api.exception_handler(DomainError)
