@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -52,6 +53,32 @@ def unit_search(*, user: Any, query: str = "", day: dt.date | None = None, limit
     if day is not None:
         qs = qs.filter(_active_on(day))
     return sorted(qs.select_related("parent")[:limit], key=lambda u: sort_key(u.name))
+
+
+def sorted_page(
+    qs: QuerySet[Any], *, name_field: str, page: Any, per_page: int = 50, related: tuple[str, ...] = ()
+) -> Page[Any]:
+    """One page of a list in Vietnamese order: sort the (id, name) pairs, then load only the page's rows."""
+    keyed = sorted(qs.values_list("id", name_field), key=lambda row: sort_key(row[1]))
+    page_obj = Paginator(keyed, per_page).get_page(page)
+    ids = [row[0] for row in page_obj.object_list]
+    rows = qs.model.objects.filter(id__in=ids).select_related(*related).in_bulk()
+    page_obj.object_list = [rows[i] for i in ids]
+    return page_obj
+
+
+def unit_search_page(*, user: Any, query: str = "", page: Any = 1, per_page: int = 50) -> Page[Any]:
+    qs = units_for_user(user)
+    if query:
+        qs = _search_filter(qs, query)
+    return sorted_page(qs, name_field="name", page=page, per_page=per_page, related=("parent",))
+
+
+def person_search_page(*, user: Any, query: str = "", page: Any = 1, per_page: int = 50) -> Page[Any]:
+    qs = persons_for_user(user)
+    if query:
+        qs = _search_filter(qs, query)
+    return sorted_page(qs, name_field="full_name", page=page, per_page=per_page)
 
 
 @dataclass

@@ -72,9 +72,10 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
 @require_GET
 def unit_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    units = selectors.unit_search(user=request.user, query=query)
+    page = selectors.unit_search_page(user=request.user, query=query, page=request.GET.get("page"))
     template = "orgs/_unit_rows.html" if request.headers.get("HX-Request") else "orgs/unit_list.html"
-    return render(request, template, {"units": units, "q": query, "can_create_top": is_admin(request.user)})
+    context = {"units": page.object_list, "page": page, "q": query, "can_create_top": is_admin(request.user)}
+    return render(request, template, context)
 
 
 @require_GET
@@ -124,9 +125,10 @@ def unit_options(request: HttpRequest) -> HttpResponse:
 @require_GET
 def person_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    people = selectors.person_search(user=request.user, query=query)
+    page = selectors.person_search_page(user=request.user, query=query, page=request.GET.get("page"))
     template = "orgs/_person_rows.html" if request.headers.get("HX-Request") else "orgs/person_list.html"
-    return render(request, template, {"people": people, "q": query, "can_create": can(request.user, "person.change")})
+    context = {"people": page.object_list, "page": page, "q": query, "can_create": can(request.user, "person.change")}
+    return render(request, template, context)
 
 
 @require_GET

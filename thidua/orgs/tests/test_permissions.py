@@ -4,6 +4,7 @@ import pytest
 
 from thidua.accounts.permissions import can
 from thidua.core.errors import PermissionDeniedError
+from thidua.core.text import sort_key
 from thidua.orgs import selectors, services
 from thidua.orgs.models import HeadSelection
 
@@ -44,3 +45,22 @@ def test_rotation_sets_next_head_and_deputy(org):
         actor=None, group=org["group"], to_year=2023, handed_on=dt.date(2022, 12, 2)
     )
     assert handover.from_unit == org["ls"] and handover.to_unit == org["cb"]
+
+
+def test_unit_list_pages_in_vietnamese_order(org, make_user, client):
+    from thidua.orgs import services as org_services
+
+    for i in range(60):
+        org_services.unit_create(
+            actor=None, code=f"LS-P{i:02}", name=f"Xã {60 - i:02}", parent=org["ls"], valid_from=dt.date(2020, 1, 1)
+        )
+    officer = make_user("unit_officer", org["ls"])
+    client.force_login(officer)
+    first = client.get("/orgs/units/")
+    second = client.get("/orgs/units/?page=2")
+    names_1 = [u.name for u in first.context["units"]]
+    names_2 = [u.name for u in second.context["units"]]
+    assert len(names_1) == 50 and len(names_2) == 12  # 60 communes + LS + its commune
+    assert names_1 == sorted(names_1, key=sort_key)
+    assert "Trang 1/2" in first.content.decode()
+    assert not set(names_1) & set(names_2)
