@@ -19,6 +19,18 @@ from thidua.core.errors import DomainError
 
 Param = str | int | Decimal | Fraction
 
+
+def active_language() -> str:
+    """ "en" when a Django request or command runs in English, else "vi"; importable without Django."""
+    try:
+        from django.utils.translation import get_language
+
+        language = get_language() or "vi"
+    except Exception:  # Django absent or not configured: the pure modules' default
+        return "vi"
+    return "en" if language.startswith("en") else "vi"
+
+
 # code -> (Vietnamese, English); parameters are filled with str.format.
 Catalogue = Mapping[str, tuple[str, str]]
 
@@ -32,7 +44,9 @@ class Problem:
     code: str
     params: Mapping[str, Param] = field(default_factory=dict)
 
-    def message(self, lang: str = "vi") -> str:
+    def message(self, lang: str | None = None) -> str:
+        """The wording in `lang`; without it, in the active language of the request (Vietnamese outside Django)."""
+        lang = lang or active_language()
         vi, en = self.catalogue[self.code]
         args = {k: self.format_param(k, v, lang) for k, v in self.params.items()}
         return (vi if lang == "vi" else en).format(**args)
@@ -61,7 +75,7 @@ class ProblemError(DomainError, Generic[P]):
             field=item if isinstance(item, str) else None,
         )
 
-    def messages(self, lang: str = "vi") -> list[str]:
+    def messages(self, lang: str | None = None) -> list[str]:
         return [p.message(lang) for p in self.problems]
 
     @property

@@ -261,6 +261,9 @@ def moderate(request: HttpRequest, gy: int, unit: int) -> HttpResponse:
     group_year = group_year_or_404(request, gy)
     _require_moderator(request, group_year)
     target = member_or_404(group_year, unit)
+    if selectors.agreement_of(group_year) is None:
+        messages.warning(request, _("Năm thi đua này chưa có giao ước và bảng tiêu chí."))
+        return redirect("scoring:agreement", gy=group_year.pk)
     if not selectors.may_see_cross_marks(request.user, group_year, target):
         messages.warning(request, _("Chưa hết hạn chấm chéo và chưa đủ phiếu chấm chéo của đơn vị này."))
         return redirect("scoring:moderation_list", gy=group_year.pk)
