@@ -119,6 +119,15 @@ class Title(models.Model):
         verbose_name_plural = _("danh hiệu, hình thức khen thưởng")
 
     def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (English when chosen and known)."""
+        from django.utils.translation import get_language
+
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
         return self.name
 
     def accepts(self, kind: str) -> bool:
