@@ -206,7 +206,7 @@ def test_key_pages_in_english(client, make_user, org, name, args, expected) -> N
     html = response.content.decode()
     assert '<html lang="en">' in html
     chrome = _chrome(html)
-    for text in ["Unit", "Individual", "Emulation clusters and blocs", "Log out", *expected]:
+    for text in ["Units", "People", "Emulation clusters and blocs", "Log out", *expected]:
         assert text in html, f"{url}: “{text}” missing"
     leftovers = [word for word in _VIETNAMESE_UI if word in chrome]
     assert leftovers == [], f"{url}: Vietnamese left in the English page: {leftovers}"
