@@ -10,10 +10,10 @@ every write is permission-checked and audited by the service that makes it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -32,6 +32,7 @@ from thidua.orgs.graph import bump
 from thidua.orgs.models import EmulationGroup, Gender, GroupYear, HeadSelection, Person, Unit, UnitType
 
 Source = bytes | IO[bytes] | Path | Any
+ImporterT = TypeVar("ImporterT", bound="Importer")
 
 
 @dataclass
@@ -87,7 +88,7 @@ def _date(value: dt.date | None) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
-def _by_code(model: Any, codes: Iterable[str]) -> dict[str, Any]:
+def by_code(model: Any, codes: Iterable[str]) -> dict[str, Any]:
     """Objects whose code matches one of `codes`, ignoring case, keyed by the lower-cased code."""
     given = {c for c in codes if c}
     if not given:
@@ -98,7 +99,7 @@ def _by_code(model: Any, codes: Iterable[str]) -> dict[str, Any]:
     return {obj.code.lower(): obj for obj in found if obj.code.lower() in wanted}
 
 
-def _both_languages(label: Any) -> list[str]:
+def both_languages(label: Any) -> list[str]:
     spellings = []
     for lang in ("vi", "en"):
         with translation.override(lang):
@@ -210,7 +211,7 @@ class UnitImport(Importer):
     )
 
     def spec(self) -> TableSpec:
-        types = {value: [*_both_languages(label), value, value.replace("_", " ")] for value, label in UnitType.choices}
+        types = {value: [*both_languages(label), value, value.replace("_", " ")] for value, label in UnitType.choices}
         return TableSpec(
             columns=(
                 Column(
@@ -260,8 +261,8 @@ class UnitImport(Importer):
         in_file: dict[str, Row] = {}
         for r in rows:
             in_file.setdefault(r["code"].lower(), r)
-        existing = _by_code(Unit, in_file)
-        parents = _by_code(Unit, [r["parent_code"] for r in rows if r["parent_code"]])
+        existing = by_code(Unit, in_file)
+        parents = by_code(Unit, [r["parent_code"] for r in rows if r["parent_code"]])
         type_labels = dict(UnitType.choices)
         for row in rows:
             if (clash := existing.get(row["code"].lower())) is not None:
@@ -406,9 +407,9 @@ class PersonImport(Importer):
 
     def spec(self) -> TableSpec:
         genders: dict[str, list[str]] = {
-            Gender.FEMALE: [*_both_languages(Gender.FEMALE.label), "female", "F", "nữ giới"],
-            Gender.MALE: [*_both_languages(Gender.MALE.label), "male", "M", "nam giới"],
-            Gender.OTHER: [*_both_languages(Gender.OTHER.label), "other", "O"],
+            Gender.FEMALE: [*both_languages(Gender.FEMALE.label), "female", "F", "nữ giới"],
+            Gender.MALE: [*both_languages(Gender.MALE.label), "male", "M", "nam giới"],
+            Gender.OTHER: [*both_languages(Gender.OTHER.label), "other", "O"],
         }
         return TableSpec(
             columns=(
@@ -464,8 +465,8 @@ class PersonImport(Importer):
 
     def plan(self, user: Any, table: Table) -> list[Step]:
         rows = [r for r in table.rows if r["code"]]
-        existing = _by_code(Person, [r["code"] for r in rows])
-        units = _by_code(Unit, [r["unit_code"] for r in rows if r["unit_code"]])
+        existing = by_code(Person, [r["code"] for r in rows])
+        units = by_code(Unit, [r["unit_code"] for r in rows if r["unit_code"]])
         today = timezone.localdate()
         gender_labels = dict(Gender.choices)
         steps = []
@@ -575,9 +576,9 @@ class GroupMemberImport(Importer):
 
     def spec(self) -> TableSpec:
         roles = {
-            ROLE_MEMBER: [*_both_languages(ROLE_LABELS[ROLE_MEMBER]), "member"],
-            ROLE_HEAD: [*_both_languages(ROLE_LABELS[ROLE_HEAD]), "cụm trưởng", "khối trưởng", "head"],
-            ROLE_DEPUTY: [*_both_languages(ROLE_LABELS[ROLE_DEPUTY]), "cụm phó", "khối phó", "deputy", "deputy head"],
+            ROLE_MEMBER: [*both_languages(ROLE_LABELS[ROLE_MEMBER]), "member"],
+            ROLE_HEAD: [*both_languages(ROLE_LABELS[ROLE_HEAD]), "cụm trưởng", "khối trưởng", "head"],
+            ROLE_DEPUTY: [*both_languages(ROLE_LABELS[ROLE_DEPUTY]), "cụm phó", "khối phó", "deputy", "deputy head"],
         }
         return TableSpec(
             columns=(
@@ -607,8 +608,8 @@ class GroupMemberImport(Importer):
 
     def plan(self, user: Any, table: Table) -> list[Step]:
         rows = [r for r in table.rows if r["group_code"] and r["year"] is not None and r["unit_code"]]
-        groups = _by_code(EmulationGroup, [r["group_code"] for r in rows])
-        units = _by_code(Unit, [r["unit_code"] for r in rows])
+        groups = by_code(EmulationGroup, [r["group_code"] for r in rows])
+        units = by_code(Unit, [r["unit_code"] for r in rows])
         batches: dict[tuple[int, int], list[Row]] = {}
         for row in rows:
             group = groups.get(row["group_code"].lower())
@@ -770,11 +771,21 @@ def _active_in_year(unit: Unit, year: int) -> bool:
 IMPORTERS: dict[str, Importer] = {i.kind: i for i in (UnitImport(), PersonImport(), GroupMemberImport())}
 
 
-def importer_for(kind: str) -> Importer:
+def pick_importer(importers: Mapping[str, ImporterT], kind: str) -> ImporterT:
+    """The importer of `kind` among `importers`; an unknown kind is the user's error."""
     try:
-        return IMPORTERS[kind]
+        return importers[kind]
     except KeyError as exc:
         raise DomainError(_("Loại dữ liệu nhập không hợp lệ: %(kind)s") % {"kind": kind}, field="kind") from exc
+
+
+def template_of(importer: Importer, example: list[Any]) -> tuple[list[str], list[list[Any]]]:
+    """An importer's column headers and one example row, for its downloadable template."""
+    return [str(c.label) for c in importer.spec().columns], [example]
+
+
+def importer_for(kind: str) -> Importer:
+    return pick_importer(IMPORTERS, kind)
 
 
 def template_rows(kind: str) -> tuple[list[str], list[list[Any]]]:
@@ -784,5 +795,5 @@ def template_rows(kind: str) -> tuple[list[str], list[list[Any]]]:
         "people": ["CB-0001", "Nguyễn Thị Hoa", str(Gender.FEMALE.label), dt.date(1985, 3, 8), "Chủ tịch", "LS", None],
         "groups": ["CUM-BG", 2024, "LS", str(ROLE_LABELS[ROLE_HEAD])],
     }
-    spec = importer_for(kind).spec()
-    return [str(c.label) for c in spec.columns], [examples[kind]]
+    importer = importer_for(kind)
+    return template_of(importer, examples[kind])
