@@ -9,52 +9,34 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q
-from django.db.models.functions import Lower
-from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from thidua.accounts.permissions import can
 from thidua.awards import services
 from thidua.awards.models import Initiative, InitiativeKind, Rating, Scope, YearRating
-from thidua.core.errors import DomainError
 from thidua.core.tabular import Column, ColumnType, Problem, Row, Table, TableSpec
 from thidua.core.text import fold
-from thidua.orgs.imports import Importer, ImportResult, Source, Step
+from thidua.orgs.imports import (
+    Importer,
+    ImportResult,
+    Source,
+    Step,
+    both_languages,
+    by_code,
+    pick_importer,
+    template_of,
+)
 from thidua.orgs.models import Person, Unit
 
 ACTION = "award.propose"
 
 
-def _by_code(model: Any, codes: Iterable[str]) -> dict[str, Any]:
-    """Objects whose code matches one of ``codes`` ignoring case, keyed by the lower-cased code."""
-    given = {c for c in codes if c}
-    if not given:
-        return {}
-    wanted = {c.lower() for c in given}
-    # LOWER() in SQLite folds ASCII only: also match the codes as written.
-    found = model.objects.annotate(code_lower=Lower("code")).filter(Q(code_lower__in=wanted) | Q(code__in=given))
-    return {obj.code.lower(): obj for obj in found if obj.code.lower() in wanted}
-
-
 def _spellings(choices: Any, extra: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
     """Each stored value's accepted spellings: its label in both languages plus the extras."""
-    result: dict[str, list[str]] = {}
-    for value, label in choices:
-        names = []
-        for lang in ("vi", "en"):
-            with translation.override(lang):
-                names.append(str(label))
-        result[value] = [*names, value, *extra.get(value, ())]
-    return result
-
-
-def _date(value: dt.date | None) -> str:
-    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
+    return {value: [*both_languages(label), value, *extra.get(value, ())] for value, label in choices}
 
 
 class FactsImporter(Importer):
@@ -171,8 +153,8 @@ class RatingImport(FactsImporter):
 
     def plan(self, user: Any, table: Table) -> list[Step]:
         rows = [r for r in table.rows if r.valid]
-        people = _by_code(Person, (r["code"] for r in rows))
-        units = _by_code(Unit, (r["code"] for r in rows))
+        people = by_code(Person, (r["code"] for r in rows))
+        units = by_code(Unit, (r["code"] for r in rows))
         labels = dict(Rating.choices)
         steps = []
         for row in rows:
@@ -284,9 +266,9 @@ class InitiativeImport(FactsImporter):
     def plan(self, user: Any, table: Table) -> list[Step]:
         rows = [r for r in table.rows if r.valid]
         authors_of = {r.number: [c for c in re.split(r"[,;\s]+", r["authors"] or "") if c] for r in rows}
-        units = _by_code(Unit, (r["unit"] for r in rows))
-        people = _by_code(Person, (c for codes in authors_of.values() for c in codes))
-        taken = _by_code(Initiative, (r["code"] for r in rows if r["code"]))
+        units = by_code(Unit, (r["unit"] for r in rows))
+        people = by_code(Person, (c for codes in authors_of.values() for c in codes))
+        taken = by_code(Initiative, (r["code"] for r in rows if r["code"]))
         scope_labels, kind_labels = dict(Scope.choices), dict(InitiativeKind.choices)
         steps = []
         for row in rows:
@@ -368,10 +350,7 @@ IMPORTERS: dict[str, FactsImporter] = {i.kind: i for i in (RatingImport(), Initi
 
 
 def importer_for(kind: str) -> FactsImporter:
-    try:
-        return IMPORTERS[kind]
-    except KeyError as exc:
-        raise DomainError(_("Loại dữ liệu nhập không hợp lệ: %(kind)s") % {"kind": kind}, field="kind") from exc
+    return pick_importer(IMPORTERS, kind)
 
 
 def template_rows(kind: str) -> tuple[list[str], list[list[Any]]]:
@@ -391,5 +370,5 @@ def template_rows(kind: str) -> tuple[list[str], list[list[Any]]]:
             "LS-001, LS-002",
         ],
     }
-    spec = importer_for(kind).spec()
-    return [str(c.label) for c in spec.columns], [examples[kind]]
+    importer = importer_for(kind)
+    return template_of(importer, examples[kind])
