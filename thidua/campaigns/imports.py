@@ -25,7 +25,7 @@ from thidua.campaigns.models import Campaign, Value, ValueSource
 from thidua.campaigns.services.bulk import BulkError, BulkItem, values_bulk_save
 from thidua.core import audit
 from thidua.core.errors import DomainError
-from thidua.core.tabular import Column, ColumnType, Problem, Table, TableSpec, read_table
+from thidua.core.tabular import Column, ColumnType, HasProblems, Problem, Table, TableSpec, read_table
 from thidua.orgs.models import Unit
 
 Source = bytes | IO[bytes] | Path | Any
@@ -67,24 +67,12 @@ class PreviewLine:
 
 
 @dataclass
-class ImportResult:
+class ImportResult(HasProblems):
     applied: bool = False
     row_count: int = 0
     problems: list[Problem] = field(default_factory=list)
     preview: list[PreviewLine] = field(default_factory=list)
     reports: int = 0
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def import_values(
