@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from thidua.accounts.permissions import can
 from thidua.core import audit
 from thidua.core.errors import DomainError, PermissionDeniedError
-from thidua.core.tabular import Column, ColumnType, Problem, Table, TableSpec, read_table
+from thidua.core.tabular import Column, ColumnType, HasProblems, Problem, Table, TableSpec, read_table
 from thidua.orgs.models import Person, Unit
 from thidua.scoring.models import Registration, RegistrationRound, Subject
 from thidua.scoring.services.registration import eligible_unit_ids, registration_entry_add, registration_open
@@ -75,19 +75,11 @@ class PreviewLine:
 
 
 @dataclass
-class ImportResult:
+class ImportResult(HasProblems):
     applied: bool = False
     row_count: int = 0
     problems: list[Problem] = field(default_factory=list)
     preview: list[PreviewLine] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def import_registrations(
