@@ -75,19 +75,3 @@ def test_required_count_is_the_least_number_reaching_the_share(share: Fraction, 
 def test_the_module_imports_without_django() -> None:
     code = "import sys, thidua.core.problems; sys.exit(any(m.startswith('django') for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
-
-
-def test_problem_messages_follow_the_active_language():
-    from django.utils import translation
-
-    from thidua.scoring.calculation import Problem as ScoringProblem
-
-    plain = [code for code, (vi, en) in ScoringProblem.catalogue.items() if "{" not in vi + en]
-    assert plain, "the catalogue needs a message without parameters for this test"
-    problem = ScoringProblem(code=plain[0], params={})
-    vi, en = ScoringProblem.catalogue[plain[0]]
-    with translation.override("en"):
-        assert problem.message() == en
-    with translation.override("vi"):
-        assert problem.message() == vi
-    assert problem.message("en") == en
