@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
@@ -27,6 +27,7 @@ from thidua.orgs.models import (
     ReorgEvent,
     Unit,
     UnitState,
+    active_on,
 )
 
 router = Router(tags=["orgs"])
@@ -196,9 +197,7 @@ def unit_list(request: HttpRequest, params: Query[UnitListParams]) -> dict[str, 
     if params.as_of is not None:
         # The names the units bore on that date: one query for the page.
         day = params.as_of
-        states = UnitState.objects.filter(unit__in=page).filter(
-            (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-        )
+        states = UnitState.objects.filter(unit__in=page).filter(active_on(day))
         names = {st.unit_id: st.name for st in states}
     return {"count": len(units), "items": [_unit_out(u, names.get(u.pk)) for u in page]}
 

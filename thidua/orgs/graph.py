@@ -37,6 +37,17 @@ class UnitGraph:
             stack.extend(self.predecessors.get(uid, ()))
         return seen
 
+    def descendants(self, unit_id: int) -> set[int]:
+        """Every unit below this one by today's parents (not the unit itself, no predecessors)."""
+        seen: set[int] = set()
+        stack = list(self.children.get(unit_id, ()))
+        while stack:
+            uid = stack.pop()
+            if uid not in seen:
+                seen.add(uid)
+                stack.extend(self.children.get(uid, ()))
+        return seen
+
     def lineage(self, unit_id: int) -> set[int]:
         """The unit and all its predecessors: whose history the unit carries."""
         seen: set[int] = set()

@@ -12,6 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from thidua.core.text import fold
 
 
+def active_on(day: dt.date, prefix: str = "") -> Q:
+    """Rows whose [valid_from, valid_to) range contains `day` (open ends allowed); `prefix` reaches a relation."""
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": day})
+    )
+
+
 class UnitType(models.TextChoices):
     CENTRAL_FRONT = "central_front", _("Ủy ban Trung ương MTTQ Việt Nam")
     PROVINCE_FRONT = "province_front", _("Ủy ban MTTQ cấp tỉnh")

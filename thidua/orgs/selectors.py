@@ -24,13 +24,8 @@ from thidua.orgs.models import (
     Unit,
     UnitLink,
     UnitState,
+    active_on,
 )
-
-
-def _active_on(day: dt.date, prefix: str = "") -> Q:
-    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
-        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": day})
-    )
 
 
 def units_for_user(user: Any, action: str = "unit.view") -> QuerySet[Unit]:
@@ -51,7 +46,7 @@ def unit_search(*, user: Any, query: str = "", day: dt.date | None = None, limit
     if query:
         qs = _search_filter(qs, query)
     if day is not None:
-        qs = qs.filter(_active_on(day))
+        qs = qs.filter(active_on(day))
     return sorted(qs.select_related("parent")[:limit], key=lambda u: sort_key(u.name))
 
 
@@ -93,7 +88,7 @@ def unit_tree_as_of(*, user: Any, day: dt.date | None = None) -> list[TreeNode]:
     """The organisation as it was on `day`: names and parents from the dated states."""
     day = day or timezone.localdate()
     visible = unit_scope(user, "unit.view")
-    states = UnitState.objects.filter(_active_on(day)).filter(_active_on(day, "unit__")).select_related("unit")
+    states = UnitState.objects.filter(active_on(day)).filter(active_on(day, "unit__")).select_related("unit")
     if visible is not None:
         states = states.filter(unit_id__in=visible)
     nodes = {s.unit_id: TreeNode(unit=s.unit, name=s.name, parent_id=s.parent_id) for s in states}
@@ -112,7 +107,7 @@ def unit_tree_as_of(*, user: Any, day: dt.date | None = None) -> list[TreeNode]:
 
 
 def unit_state_on(unit: Unit, day: dt.date) -> UnitState | None:
-    return UnitState.objects.filter(unit=unit).filter(_active_on(day)).first()
+    return UnitState.objects.filter(unit=unit).filter(active_on(day)).first()
 
 
 @dataclass
@@ -163,7 +158,7 @@ def person_search(*, user: Any, query: str = "", limit: int = 200) -> list[Perso
 
 def person_current_units(person: Person, day: dt.date | None = None) -> list[Membership]:
     day = day or timezone.localdate()
-    return list(person.memberships.filter(_active_on(day)).select_related("unit"))
+    return list(person.memberships.filter(active_on(day)).select_related("unit"))
 
 
 def groups_for_user(user: Any) -> QuerySet[EmulationGroup]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from thidua.accounts.permissions import is_admin, require
 from thidua.core import audit
 from thidua.core.errors import DomainError, PermissionDeniedError
+from thidua.orgs.graph import unit_graph
 from thidua.orgs.models import (
     EmulationGroup,
     FlagHandover,
@@ -31,6 +32,7 @@ from thidua.orgs.models import (
     UnitLink,
     UnitState,
     UnitType,
+    active_on,
 )
 
 # --------------------------------------------------------------------------- units
@@ -122,13 +124,7 @@ def unit_update(
 
 
 def _state_on(unit: Unit, day: dt.date) -> UnitState:
-    state = (
-        UnitState.objects.select_for_update()
-        .filter(unit=unit)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-        .first()
-    )
+    state = UnitState.objects.select_for_update().filter(unit=unit).filter(active_on(day)).first()
     if state is None:
         raise DomainError(
             _("Đơn vị “%(unit)s” không hoạt động vào ngày %(day)s.") % {"unit": unit, "day": day.isoformat()},
@@ -222,7 +218,7 @@ def unit_move(
         elif not is_admin(actor):
             raise PermissionDeniedError(_("Chỉ quản trị hệ thống được đưa đơn vị lên cấp cao nhất."))
     if new_parent is not None:
-        if new_parent.pk == unit.pk or new_parent.pk in _descendant_ids(unit):
+        if new_parent.pk == unit.pk or new_parent.pk in unit_graph().descendants(unit.pk):
             raise DomainError(_("Không thể chuyển đơn vị vào chính nó hoặc đơn vị cấp dưới của nó."), field="parent")
         if not new_parent.is_active_on(effective_date):
             raise DomainError(_("Đơn vị cấp trên mới không hoạt động vào ngày hiệu lực."), field="parent")
@@ -242,27 +238,10 @@ def unit_move(
     return event
 
 
-def _descendant_ids(unit: Unit) -> set[int]:
-    from thidua.orgs.graph import unit_graph
-
-    graph = unit_graph()
-    seen: set[int] = set()
-    stack = list(graph.children.get(unit.pk, ()))
-    while stack:
-        uid = stack.pop()
-        if uid not in seen:
-            seen.add(uid)
-            stack.extend(graph.children.get(uid, ()))
-    return seen
-
-
 def _active_children(unit: Unit, day: dt.date) -> list[Unit]:
     return [
         s.unit
-        for s in UnitState.objects.filter(parent=unit)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
-        .select_related("unit")
+        for s in UnitState.objects.filter(parent=unit).filter(active_on(day)).select_related("unit")
         if s.unit.is_active_on(day)
     ]
 
