@@ -3,6 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000
+# The Makefile is the development path: DEBUG on (with a development key) unless the environment says
+# otherwise. Production runs `thidua serve` with THIDUA_DEBUG unset (see docs/deploy.md).
+export THIDUA_DEBUG ?= 1
 # pip itself is pinned like everything else; the lock files pin every package with its hashes (`make lock`).
 PIP_VERSION := 26.3
 UV_VERSION  := 0.13.10

@@ -4,18 +4,23 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("THIDUA_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = os.environ.get("THIDUA_DEBUG", "1") == "1"
-# A development key is used only when DEBUG is on; production must set THIDUA_SECRET_KEY.
+# Production is the default: DEBUG only when the environment says so (`make run` does). Without DEBUG the
+# secret key and the allowed hosts must come from the environment, and thidua refuses to start otherwise.
+DEBUG = os.environ.get("THIDUA_DEBUG", "0") == "1"
 SECRET_KEY = os.environ.get("THIDUA_SECRET_KEY") or ("dev-only-insecure-key-change-me" if DEBUG else "")
 if not SECRET_KEY:
-    raise RuntimeError("THIDUA_SECRET_KEY must be set when THIDUA_DEBUG=0")
-ALLOWED_HOSTS = os.environ.get("THIDUA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    raise ImproperlyConfigured("THIDUA_SECRET_KEY must be set (or THIDUA_DEBUG=1 for development)")
+_hosts = os.environ.get("THIDUA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
+ALLOWED_HOSTS = [host.strip() for host in _hosts.split(",") if host.strip()]
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("THIDUA_ALLOWED_HOSTS must be set (comma-separated host names) when THIDUA_DEBUG=0")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -38,6 +43,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "thidua.core.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -135,14 +141,42 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# One JSON object a line (request id, user id) in production; plain lines in development.
+# THIDUA_LOG_FORMAT=json|text, THIDUA_LOG_LEVEL (everything), THIDUA_REQUEST_LOG_LEVEL (one line per request).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "thidua.core.logging.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "thidua.core.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s user=%(user_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": os.environ.get("THIDUA_LOG_FORMAT", "text" if DEBUG else "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("THIDUA_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "thidua.request": {"level": os.environ.get("THIDUA_REQUEST_LOG_LEVEL", "WARNING" if DEBUG else "INFO")},
+    },
 }
+# /healthz answers 503 when a task has waited longer than this for a worker.
+THIDUA_HEALTH_MAX_TASK_WAIT_SECONDS = int(os.environ.get("THIDUA_HEALTH_MAX_TASK_WAIT_SECONDS", "600"))
 
 # Static files are vendored in the apps and served by the app itself (closed government networks:
 # no CDN). WhiteNoise serves them from STATIC_ROOT in production and from the finders under DEBUG.
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# In production static files carry their content's hash in their names and are served compressed
+# (`thidua serve` collects them first); development serves them from the apps as they are.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}

@@ -74,7 +74,7 @@ server_pid=""
 
 echo "== thidua demo, a second time"
 demo=0
-.venv/bin/thidua demo --quiet-logins >"$work/demo2.log" 2>&1 || demo=$?
+THIDUA_DEBUG=1 .venv/bin/thidua demo --quiet-logins >"$work/demo2.log" 2>&1 || demo=$?
 echo "thidua demo again: exit $demo"
 
 failed=$(sed -n 's/.* \([0-9]*\) failed.*/\1/p' <<<"$summary")
