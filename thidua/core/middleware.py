@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
-_OPEN_PREFIXES = ("/accounts/login", "/static/", "/i18n/", "/api/", "/healthz")
+_OPEN_PREFIXES = ("/accounts/login", "/static/", "/i18n/", "/api/", "/healthz", "/livez")
 
 
 class LoginRequiredMiddleware:
