@@ -2,9 +2,10 @@
 
 Secrecy by structure: who voted is a :class:`BallotReceipt` (session + member) and what was voted
 is a :class:`BallotPaper` (session + marks) with a random UUID key, no link to a member or a
-receipt, no timestamp and no sequence. Papers are stored and listed in the order of their content,
-so neither the table nor a list reveals the order in which they were cast. A structural test keeps
-it so (tests/test_secrecy.py).
+receipt, no timestamp and no sequence. While voting runs a vote is only an opaque
+:class:`UrnEntry`; the papers are written once, at closing, all together and in the order of their
+content, so neither the tables, their ids, nor their physical order follow the casting.
+Structural tests and a replay of the polling attack keep it so (tests/test_secrecy.py, SECRECY.md).
 """
 
 from __future__ import annotations
@@ -288,6 +289,24 @@ class BallotPaper(_WriteOnce):
 
     def __str__(self) -> str:
         return str(_("Phiếu bầu"))
+
+
+class UrnEntry(_WriteOnce):
+    """A vote while the session runs: the paper sealed under the session's key (see urn.py), which
+    is derived from the server's secret and never stored in the database. A random key, no member,
+    no receipt, no time, no sequence. At closing the entries are opened, written as papers in the
+    order of their content, and deleted."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(BallotSession, on_delete=models.PROTECT, related_name="urn")
+    sealed = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("phiếu trong hòm")
+        verbose_name_plural = _("phiếu trong hòm")
+
+    def __str__(self) -> str:
+        return str(_("Phiếu trong hòm"))
 
 
 class SessionResult(_WriteOnce):

@@ -2,7 +2,8 @@
 
 A council and its sessions are visible to those who manage ballots over the council's unit
 (`ballot.manage`) and to the members on its roster (any period). Papers are visible only after the
-session is closed, to the same people, and always in the order of their content.
+session is closed (before, the votes are sealed in the urn and there are no papers), to the same
+people, and always in the order of their content.
 """
 
 from __future__ import annotations

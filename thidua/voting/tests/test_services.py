@@ -20,6 +20,7 @@ from thidua.voting.models import (
     ResultRow,
     RollEntry,
     SessionResult,
+    UrnEntry,
 )
 from thidua.voting.tests.conftest import approve_all, make_council, make_session, open_with
 
@@ -31,6 +32,7 @@ def state():
         SessionResult.objects.count(),
         list(RollEntry.objects.order_by("pk").values_list("status", flat=True)),
         AuditEntry.objects.count(),
+        UrnEntry.objects.count(),
     )
 
 
