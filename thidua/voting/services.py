@@ -1,6 +1,8 @@
 """Every write of the voting app: councils and rosters, dated rules, sessions, the roll, the secret
 ballot and the closing tally. Each is atomic, checks permission first (when an actor is given) and
-writes an audit row. A cast vote is audited as "the member voted", never with its content.
+writes an audit row. A cast vote is audited as "the member voted", never with its content; a
+paper ballot is two steps, the receipt of a member's paper and, after the box is closed, the entry
+of its content with no member attached. See SECRECY.md for what the database can tell.
 """
 
 from __future__ import annotations
@@ -573,10 +575,10 @@ def _urn_keys(session: BallotSession) -> list[bytes]:
     return [urn.session_key(secret, session.pk) for secret in secrets_]
 
 
-def _drop_in_urn(session: BallotSession, marks: dict[str, str], *, spoiled: bool) -> None:
+def _drop_in_urn(session: BallotSession, marks: dict[str, str], *, spoiled: bool, on_paper: bool) -> None:
     data = urn.encode(marks, spoiled, _candidate_keys(session))
     blob = urn.seal(_urn_keys(session)[0], data, context=_urn_context(session))
-    UrnEntry.objects.create(session=session, sealed=blob)
+    UrnEntry.objects.create(session=session, sealed=blob, on_paper=on_paper)
 
 
 def _integrity_error(detail: str) -> DomainError:
@@ -613,10 +615,10 @@ def _open_urn(session: BallotSession) -> list[BallotPaper]:
     return [*earlier, *papers]
 
 
-def _receipt(session: BallotSession, member: Any) -> BallotReceipt:
+def _receipt(session: BallotSession, member: Any, *, on_paper: bool = False) -> BallotReceipt:
     try:
         with transaction.atomic():
-            return BallotReceipt.objects.create(session=session, member=member)
+            return BallotReceipt.objects.create(session=session, member=member, on_paper=on_paper)
     except IntegrityError:
         raise DomainError(_("Thành viên này đã bỏ phiếu trong phiên."), code="ballot.already_voted") from None
 
@@ -644,22 +646,32 @@ def ballot_cast(*, actor: Any, session: BallotSession, marks: Mapping[str, str])
         )
     clean = _clean_marks(session, marks, MEMBER_MARKS, seats=True)
     receipt = _receipt(session, actor)
-    _drop_in_urn(session, clean, spoiled=False)
+    _drop_in_urn(session, clean, spoiled=False, on_paper=False)
     _audit_event(actor, session, "ballot.cast", {"member": actor.get_username()}, note=_("Thành viên đã bỏ phiếu."))
     return receipt
 
 
+def _require_box(session: BallotSession, *, closed: bool) -> None:
+    if closed and session.box_closed_at is None:
+        raise DomainError(
+            _("Hòm phiếu chưa niêm phong: chỉ nhập nội dung phiếu sau khi đã nhận đủ phiếu và niêm phong hòm."),
+            code="ballot.box_open",
+        )
+    if not closed and session.box_closed_at is not None:
+        raise DomainError(_("Hòm phiếu đã niêm phong: không nhận thêm phiếu."), code="ballot.box_closed")
+
+
 @transaction.atomic
-def ballot_enter(
-    *, actor: Any, session: BallotSession, member: Any, marks: Mapping[str, str], spoiled: bool = False
-) -> BallotReceipt:
-    """The secretary enters a paper ballot: the written vote of an absent member, or a present
-    member's paper. The paper is entered as written: an unreadable mark or too many approvals make
-    it count as invalid in the tally. Like a cast, it goes into the urn until closing."""
+def paper_receive(*, actor: Any, session: BallotSession, member: Any) -> BallotReceipt:
+    """Step 1 of a paper ballot: the secretary ticks the roll, the member has handed in a paper
+    (a written vote of an absent member, or a present member's paper). Only the receipt is
+    written: the paper goes into the box unread, and its content is entered after the box is
+    closed, with no member attached (:func:`paper_enter`)."""
     if actor is not None:
         require(actor, "ballot.manage", session)
     session = _locked(session)
     _require_status(session, SessionStatus.OPEN)
+    _require_box(session, closed=False)
     entry = selectors.roll_entry(session, member)
     if entry is None:
         raise DomainError(_("%(m)s không có tên trong danh sách thành viên của phiên.") % {"m": member}, field="member")
@@ -670,28 +682,81 @@ def ballot_enter(
         )
     if selectors.has_voted(session, member):
         raise DomainError(_("%(m)s đã bỏ phiếu trong phiên này.") % {"m": member}, code="ballot.already_voted")
-    clean = {} if spoiled else _clean_marks(session, marks, PAPER_MARKS, seats=False)
-    receipt = _receipt(session, member)
-    _drop_in_urn(session, clean, spoiled=spoiled)
+    receipt = _receipt(session, member, on_paper=True)
     _audit_event(
         actor,
         session,
-        "ballot.enter",
+        "ballot.paper_receive",
         {"member": member.get_username()},
-        note=_("Thư ký nhập phiếu bằng văn bản của thành viên."),
+        note=_("Thư ký nhận phiếu bằng văn bản của thành viên (chưa đọc nội dung)."),
     )
     return receipt
+
+
+@transaction.atomic
+def paper_box_close(*, actor: Any, session: BallotSession) -> BallotSession:
+    """Close (seal) the paper ballot box: no paper is received any more, and the contents of those
+    received may now be entered, in any order."""
+    if actor is not None:
+        require(actor, "ballot.manage", session)
+    session = _locked(session)
+    _require_status(session, SessionStatus.OPEN)
+    _require_box(session, closed=False)
+    session.box_closed_at = timezone.now()
+    session.save(update_fields=["box_closed_at"])
+    _audit_event(actor, session, "ballot.box_close", selectors.paper_counts(session))
+    return session
+
+
+@transaction.atomic
+def paper_enter(
+    *, actor: Any, session: BallotSession, marks: Mapping[str, str], spoiled: bool = False, blank: bool = False
+) -> dict[str, int]:
+    """Step 2 of a paper ballot: after the box is closed, the secretary enters the content of one
+    paper taken from it, with no member attached. The paper is entered as written: an unreadable
+    mark or too many approvals make it count as invalid in the tally; a spoiled paper is invalid as
+    a whole; a blank paper abstains on every candidate. Never more papers than were received."""
+    if actor is not None:
+        require(actor, "ballot.manage", session)
+    session = _locked(session)
+    _require_status(session, SessionStatus.OPEN)
+    _require_box(session, closed=True)
+    counts = selectors.paper_counts(session)
+    if counts["entered"] >= counts["received"]:
+        raise DomainError(
+            _("Đã nhập đủ %(n)s phiếu đã nhận: không thể nhập thêm.") % {"n": counts["received"]},
+            code="ballot.too_many_papers",
+        )
+    if spoiled and blank:
+        raise DomainError(_("Một phiếu không thể vừa là phiếu hỏng vừa là phiếu trắng."), field="blank")
+    clean = {} if spoiled or blank else _clean_marks(session, marks, PAPER_MARKS, seats=False)
+    _drop_in_urn(session, clean, spoiled=spoiled, on_paper=True)
+    counts["entered"] += 1
+    _audit_event(actor, session, "ballot.paper_enter", counts, note=_("Thư ký nhập nội dung một phiếu bằng văn bản."))
+    return counts
 
 
 @transaction.atomic
 def session_close(*, actor: Any, session: BallotSession) -> SessionResult:
     """Close voting and count: the urn is opened into papers, the pure tally runs on them, the
     participation check, and the result written once. Nothing about the session can change
-    afterwards."""
+    afterwards. Refused while papers received on paper have not all been entered."""
     if actor is not None:
         require(actor, "ballot.manage", session)
     session = _locked(session)
     _require_status(session, SessionStatus.OPEN)
+    paper = selectors.paper_counts(session)
+    if paper["received"] and session.box_closed_at is None:
+        _require_box(session, closed=True)
+    if paper["entered"] != paper["received"]:
+        raise DomainError(
+            _(
+                "Đã nhận %(r)s phiếu bằng văn bản nhưng mới nhập %(e)s: hãy nhập nội dung từng phiếu, "
+                "hoặc ghi nhận phiếu hỏng, phiếu trắng."
+            )
+            % {"r": paper["received"], "e": paper["entered"]},
+            code="session.papers_missing",
+        )
     papers = _open_urn(session)
     candidates = list(session.candidates.all())
     statuses = list(session.roll.values_list("status", flat=True))

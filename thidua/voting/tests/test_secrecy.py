@@ -42,7 +42,7 @@ def test_the_paper_has_no_link_to_a_member_or_a_receipt_and_nothing_that_orders_
 
 
 def test_the_urn_entry_is_as_bare_as_a_paper_and_holds_only_a_sealed_blob():
-    _assert_opaque_row(UrnEntry, {"id", "session", "sealed"})
+    _assert_opaque_row(UrnEntry, {"id", "session", "sealed", "on_paper"})
     assert isinstance(UrnEntry._meta.get_field("sealed"), models.BinaryField)
 
 
@@ -52,7 +52,8 @@ def test_no_model_anywhere_relates_papers_or_the_urn_and_receipts():
             if field.is_relation and field.related_model in (BallotPaper, UrnEntry):
                 assert model is BallotSession and not field.concrete, f"{model.__name__}.{field.name}"
     receipt = {f.name for f in BallotReceipt._meta.get_fields()}
-    assert receipt == {"id", "session", "member"}  # who voted: no marks and no time of its own
+    # Who voted, and whether on paper (public on the roll): no marks and no time of its own.
+    assert receipt == {"id", "session", "member", "on_paper"}
 
 
 def _stored_order(model, session):
