@@ -55,7 +55,9 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return api.create_response(request, {"detail": exc.message, "code": exc.code, "field": exc.field}, status=400)
+    # A change made on a stale copy (someone else changed the object meanwhile) is a conflict.
+    status = 409 if exc.code == "conflict" else 400
+    return api.create_response(request, {"detail": exc.message, "code": exc.code, "field": exc.field}, status=status)
 
 
 _APPS = ["core", "accounts", "orgs", "campaigns", "scoring", "voting", "awards", "reports"]
