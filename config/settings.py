@@ -17,6 +17,9 @@ DEBUG = os.environ.get("THIDUA_DEBUG", "0") == "1"
 SECRET_KEY = os.environ.get("THIDUA_SECRET_KEY") or ("dev-only-insecure-key-change-me" if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("THIDUA_SECRET_KEY must be set (or THIDUA_DEBUG=1 for development)")
+# Rotating the key: the old one goes to THIDUA_SECRET_KEY_FALLBACKS (comma-separated) until sessions, reset
+# links and the sealed ballot urns of sessions opened under it are closed.
+SECRET_KEY_FALLBACKS = [k for k in os.environ.get("THIDUA_SECRET_KEY_FALLBACKS", "").split(",") if k]
 _hosts = os.environ.get("THIDUA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 ALLOWED_HOSTS = [host.strip() for host in _hosts.split(",") if host.strip()]
 if not ALLOWED_HOSTS:
