@@ -6,10 +6,11 @@ import importlib
 import importlib.util
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from ninja import NinjaAPI
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 
 from thidua.core.errors import DomainError, PermissionDeniedError
 
@@ -31,12 +32,30 @@ class HeaderTokenAuth(APIKeyHeader):
         return TokenAuth().authenticate(request, key or "")
 
 
+class SessionAuth(APIKeyCookie):
+    """The browser's signed-in session, with Django's CSRF check on writes.
+
+    It runs after the token authenticators, and only for a signed-in session: a request that carries
+    a token is never refused for a missing CSRF token (a cross-site page cannot set that header), and
+    an anonymous request gets 401, not a CSRF error."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)  # checks CSRF, then authenticate()
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return request.user
+
+
 api = NinjaAPI(
     title="thidua API",
     version="1",
     description="Thi đua – khen thưởng: organisations, emulation groups, campaigns, scoring, votes and awards.",
     urls_namespace="api",
-    auth=[django_auth, TokenAuth(), HeaderTokenAuth()],
+    auth=[TokenAuth(), HeaderTokenAuth(), SessionAuth()],
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
