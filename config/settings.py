@@ -99,8 +99,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
-# Lockout after repeated failed logins.
+# Failed sign-ins: a username is locked for one client address after MAX_FAILURES within the
+# window, and a client address for every username after CLIENT_MAX_FAILURES (offices share one
+# address behind NAT, so that limit is higher). Both last LOCKOUT_MINUTES.
 THIDUA_LOGIN_MAX_FAILURES = int(os.environ.get("THIDUA_LOGIN_MAX_FAILURES", "5"))
+THIDUA_LOGIN_CLIENT_MAX_FAILURES = int(os.environ.get("THIDUA_LOGIN_CLIENT_MAX_FAILURES", "30"))
 THIDUA_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("THIDUA_LOGIN_LOCKOUT_MINUTES", "15"))
 
 LANGUAGE_CODE = "vi"

@@ -13,10 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    """A person who signs in. Lockout state lives here so that it survives restarts."""
+    """A person who signs in.
+
+    `locked_until` is an account lock set by an administrator (`services.user_lock`): it refuses the
+    password, the sessions and the API tokens. Failed sign-ins lock only one client address for one
+    username (`LoginThrottle`), so a stranger cannot lock the account out for everyone."""
 
     full_name = models.CharField(_("họ và tên"), max_length=255, blank=True)
-    failed_logins = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -70,6 +73,25 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.unit or '*'}"
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins in the current window, per (username, client address), and per client address
+    alone (the row with username ""). Rows are changed only under a row lock (`accounts.lockout`)."""
+
+    username = models.CharField(max_length=150, blank=True)
+    client = models.CharField(max_length=64)
+    failures = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("giới hạn đăng nhập")
+        verbose_name_plural = _("giới hạn đăng nhập")
+        constraints = [models.UniqueConstraint(fields=["username", "client"], name="login_throttle_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.username or '*'} @ {self.client}"
 
 
 def _hash_token(raw: str) -> str:
