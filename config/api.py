@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 
+from thidua.accounts.models import TokenRefused
 from thidua.core.errors import DomainError, PermissionDeniedError
 
 
@@ -19,9 +20,10 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         from thidua.accounts.models import ApiToken
 
+        # A presented token that is refused answers 401 with the reason (TokenRefused, below);
+        # it never falls back to the session.
         user = ApiToken.authenticate(token)
-        if user is not None:
-            request.user = user
+        request.user = user
         return user
 
 
@@ -29,7 +31,9 @@ class HeaderTokenAuth(APIKeyHeader):
     param_name = "X-API-Key"
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        return TokenAuth().authenticate(request, key or "")
+        if not key:
+            return None  # no X-API-Key header: try the next authenticator
+        return TokenAuth().authenticate(request, key)
 
 
 class SessionAuth(APIKeyCookie):
@@ -59,6 +63,13 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+
+
+@api.exception_handler(TokenRefused)
+def _token_refused(request: HttpRequest, exc: TokenRefused) -> HttpResponse:
+    response = api.create_response(request, {"detail": exc.message, "code": exc.code}, status=401)
+    response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    return response
 
 
 @api.exception_handler(PermissionDeniedError)

@@ -105,6 +105,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 THIDUA_LOGIN_MAX_FAILURES = int(os.environ.get("THIDUA_LOGIN_MAX_FAILURES", "5"))
 THIDUA_LOGIN_CLIENT_MAX_FAILURES = int(os.environ.get("THIDUA_LOGIN_CLIENT_MAX_FAILURES", "30"))
 THIDUA_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("THIDUA_LOGIN_LOCKOUT_MINUTES", "15"))
+# API tokens expire after this many days.
+THIDUA_API_TOKEN_DAYS = int(os.environ.get("THIDUA_API_TOKEN_DAYS", "90"))
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -98,6 +100,21 @@ def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def password_stamp(user: User) -> str:
+    """A fingerprint of the user's password hash: a token issued before a password change no longer
+    matches, however the password was changed (page, `changepassword`, a future reset)."""
+    return hashlib.sha256(f"thidua.api_token:{user.password}".encode()).hexdigest()
+
+
+class TokenRefused(Exception):
+    """A bearer token that was presented and is not accepted, with the reason for the caller."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
 class ApiToken(models.Model):
     """A bearer token for the JSON API; only its hash is stored."""
 
@@ -107,7 +124,8 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("hết hạn"))
+    password_stamp = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("khoá API")
@@ -116,18 +134,39 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
     @classmethod
-    def issue(cls, *, user: User, name: str) -> tuple[ApiToken, str]:
+    def issue(cls, *, user: User, name: str, days: int | None = None) -> tuple[ApiToken, str]:
         raw = "td_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=_hash_token(raw), prefix=raw[3:11])
+        lifetime = dt.timedelta(days=days if days is not None else settings.THIDUA_API_TOKEN_DAYS)
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            key_hash=_hash_token(raw),
+            prefix=raw[3:11],
+            expires_at=timezone.now() + lifetime,
+            password_stamp=password_stamp(user),
+        )
         return token, raw
 
     @classmethod
-    def authenticate(cls, raw: str) -> User | None:
+    def authenticate(cls, raw: str) -> User:
+        """The token's user, or TokenRefused saying why not (unknown, expired, account locked or
+        inactive, password changed since the token was issued)."""
         token = cls.objects.select_related("user").filter(key_hash=_hash_token(raw)).first()
-        if token is None or not token.user.is_active:
-            return None
-        if token.expires_at is not None and token.expires_at <= timezone.now():
-            return None
+        if token is None:
+            raise TokenRefused("token_invalid", gettext("Khoá API không hợp lệ."))
+        if token.is_expired:
+            raise TokenRefused("token_expired", gettext("Khoá API đã hết hạn. Hãy tạo khoá mới trên trang tài khoản."))
+        user = token.user
+        if not user.is_active or user.is_locked:
+            raise TokenRefused(
+                "account_locked", gettext("Tài khoản của khoá API này đang bị khoá hoặc ngừng hoạt động.")
+            )
+        if token.password_stamp != password_stamp(user):
+            raise TokenRefused("token_revoked", gettext("Khoá API đã bị thu hồi do mật khẩu đã thay đổi."))
         cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-        return token.user
+        return user

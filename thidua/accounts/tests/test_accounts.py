@@ -144,7 +144,10 @@ def test_an_expired_or_inactive_token_is_refused(make_user, client, fast_passwor
     headers = {"Authorization": f"Bearer {raw}"}
     assert client.get("/api/v1/accounts/me", headers=headers).status_code == 200
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
-    assert client.get("/api/v1/accounts/me", headers=headers).status_code == 401
-    ApiToken.objects.filter(pk=token.pk).update(expires_at=None)
+    expired = client.get("/api/v1/accounts/me", headers=headers)
+    assert expired.status_code == 401 and expired.json()["code"] == "token_expired"
+    assert "hết hạn" in expired.json()["detail"]
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() + dt.timedelta(days=1))
     User.objects.filter(pk=user.pk).update(is_active=False)
-    assert client.get("/api/v1/accounts/me", headers=headers).status_code == 401
+    inactive = client.get("/api/v1/accounts/me", headers=headers)
+    assert inactive.status_code == 401 and inactive.json()["code"] == "account_locked"
