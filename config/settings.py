@@ -136,9 +136,24 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind a TLS-terminating reverse proxy (nginx, HAProxy): THIDUA_BEHIND_PROXY=1 trusts the proxy's
+# X-Forwarded-Proto and X-Forwarded-Host (the proxy must set them, overwriting the client's) and the
+# last X-Forwarded-For address for sign-in throttling. Without it every HTTPS POST fails the CSRF
+# origin check, because Django sees plain HTTP.
+THIDUA_BEHIND_PROXY = os.environ.get("THIDUA_BEHIND_PROXY", "0") == "1"
+if THIDUA_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+# Origins allowed to POST besides the request's own host, e.g. "https://thidua.mattran.org.vn".
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("THIDUA_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # HSTS is sent on HTTPS responses only; THIDUA_HSTS_SECONDS=0 turns it off.
+    SECURE_HSTS_SECONDS = int(os.environ.get("THIDUA_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("THIDUA_HSTS_INCLUDE_SUBDOMAINS", "0") == "1"
+    SECURE_SSL_REDIRECT = os.environ.get("THIDUA_SSL_REDIRECT", "0") == "1"
+    SECURE_REDIRECT_EXEMPT = [r"^healthz"]
 
 LOGGING = {
     "version": 1,
