@@ -19,6 +19,7 @@ pytestmark = [
 def test_pages_run_under_the_policy_without_violations(live_server: Any, browser_page: Any) -> None:  # noqa: F811
     from thidua.accounts.models import ApiToken
     from thidua.campaigns import demo as campaigns_demo
+    from thidua.campaigns.models import Report
     from thidua.orgs.demo import DEMO_PASSWORD, load
 
     load()
@@ -41,6 +42,16 @@ def test_pages_run_under_the_policy_without_violations(live_server: Any, browser
     # Chart.js from our static files draws the dashboard.
     page.goto(f"{live_server.url}/campaigns/{campaign.pk}/dashboard/")
     page.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length > 0")
+
+    # The comment box: Enter posts through htmx (hx-trigger="enter", fired by thidua.js).
+    report = Report.objects.filter(campaign=campaign).order_by("pk").first()
+    page.goto(f"{live_server.url}/campaigns/reports/{report.pk}/")
+    details = page.locator("details:has([data-enter-trigger])").first
+    details.locator("summary").click()
+    box = details.locator("[data-enter-trigger]")
+    box.fill("Ý kiến gửi bằng phím Enter")
+    box.press("Enter")
+    page.wait_for_selector("ul.comments li:has-text('Ý kiến gửi bằng phím Enter')")
 
     # Swagger UI (django-ninja's own static files).
     page.goto(f"{live_server.url}/api/v1/docs")
