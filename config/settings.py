@@ -48,6 +48,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "thidua.core.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "thidua.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "thidua.core.middleware.VietnameseFirstLocaleMiddleware",
@@ -108,9 +109,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
-# Lockout after repeated failed logins.
+# Failed sign-ins: a username is locked for one client address after MAX_FAILURES within the
+# window, and a client address for every username after CLIENT_MAX_FAILURES (offices share one
+# address behind NAT, so that limit is higher). Both last LOCKOUT_MINUTES.
 THIDUA_LOGIN_MAX_FAILURES = int(os.environ.get("THIDUA_LOGIN_MAX_FAILURES", "5"))
+THIDUA_LOGIN_CLIENT_MAX_FAILURES = int(os.environ.get("THIDUA_LOGIN_CLIENT_MAX_FAILURES", "30"))
 THIDUA_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("THIDUA_LOGIN_LOCKOUT_MINUTES", "15"))
+# API tokens expire after this many days.
+THIDUA_API_TOKEN_DAYS = int(os.environ.get("THIDUA_API_TOKEN_DAYS", "90"))
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -140,9 +146,29 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind a TLS-terminating reverse proxy (nginx, HAProxy): THIDUA_BEHIND_PROXY=1 trusts the proxy's
+# X-Forwarded-Proto and X-Forwarded-Host (the proxy must set them, overwriting the client's) and the
+# last X-Forwarded-For address for sign-in throttling. Without it every HTTPS POST fails the CSRF
+# origin check, because Django sees plain HTTP.
+THIDUA_BEHIND_PROXY = os.environ.get("THIDUA_BEHIND_PROXY", "0") == "1"
+if THIDUA_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+# Origins allowed to POST besides the request's own host, e.g. "https://thidua.mattran.org.vn".
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("THIDUA_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+# Scripts, styles, images and fonts from the app itself only; no inline script or style.
+THIDUA_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # HSTS is sent on HTTPS responses only; THIDUA_HSTS_SECONDS=0 turns it off.
+    SECURE_HSTS_SECONDS = int(os.environ.get("THIDUA_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("THIDUA_HSTS_INCLUDE_SUBDOMAINS", "0") == "1"
+    SECURE_SSL_REDIRECT = os.environ.get("THIDUA_SSL_REDIRECT", "0") == "1"
+    SECURE_REDIRECT_EXEMPT = [r"^healthz"]
 
 # One JSON object a line (request id, user id) in production; plain lines in development.
 # THIDUA_LOG_FORMAT=json|text, THIDUA_LOG_LEVEL (everything), THIDUA_REQUEST_LOG_LEVEL (one line per request).
