@@ -23,7 +23,9 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _env(**values: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("THIDUA_") and k != "DJANGO_SETTINGS_MODULE"}
+    # The processes use their own SQLite under tmp_path, never the suite's database.
+    drop = {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("THIDUA_") and k not in drop}
     env.update(values)
     return env
 

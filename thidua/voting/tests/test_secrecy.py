@@ -212,7 +212,7 @@ def _delta(after, before):
     return tuple(a - b for a, b in zip(after, before, strict=True))
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_on_postgresql_a_second_connection_reading_row_versions_links_nobody(world, make_user):
     """Each cast commits on its own while a second connection reads the committed rows with their
     system columns (xmin: the writing transaction; ctid: the physical place). No paper row version,
