@@ -17,6 +17,26 @@ def _fresh_unit_graph() -> None:
     bump()
 
 
+# Rows that data migrations seed (dated ballot rules, the title catalogue). A transactional test's flush
+# empties them for the transactional tests that follow; each such test gets them back (the loaders are
+# idempotent), so no test depends on the order it runs in.
+SEEDING_MIGRATIONS = ("thidua.voting.migrations.0002_default_rules", "thidua.awards.migrations.0002_title_catalogue")
+
+
+@pytest.fixture(autouse=True)
+def _migration_seeded_rows(request: pytest.FixtureRequest) -> None:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction", False):
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    for module in SEEDING_MIGRATIONS:
+        importlib.import_module(module).load(apps, None)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(request: pytest.FixtureRequest) -> None:
     # Argon2 is deliberately slow; tests that check it carry @pytest.mark.argon2.
