@@ -146,18 +146,22 @@ def person_history(person: Person) -> list[YearLine]:
 
 
 def runs_for_user(user: Any) -> QuerySet[EvaluationRun]:
+    """The user's own runs in their evaluation scope, and the finished runs of the units they may
+    read: those who only read (leaders, council members) see the lists others produced."""
     scope = unit_scope(user, "award.evaluate")
     qs = EvaluationRun.objects.select_related("unit")
     if scope is None:
         return qs
-    return qs.filter(unit_id__in=scope, requested_by=user)
+    readable = unit_scope(user, "award.view")
+    finished = Q(status=RunStatus.DONE) if readable is None else Q(status=RunStatus.DONE, unit_id__in=readable)
+    return qs.filter(Q(unit_id__in=scope, requested_by=user) | finished)
 
 
 def latest_run(*, user: Any, unit: Unit | None, year: int) -> EvaluationRun | None:
-    """The user's latest run of the unit and year; administrators fall back on anyone's."""
+    """The user's latest run of the unit and year, else the latest other one they may see."""
     runs = runs_for_user(user).filter(unit=unit, year=year).exclude(status=RunStatus.FAILED)
     own = runs.filter(requested_by=user).first() if getattr(user, "is_authenticated", False) else None
-    return own or (runs.first() if unit_scope(user, "award.evaluate") is None else None)
+    return own or runs.first()
 
 
 @dataclass
