@@ -70,6 +70,8 @@ class VerdictOut(Schema):
     judged_on: dt.date
     eligible: bool
     near_miss: bool
+    already_awarded: bool
+    awarded_by: str
     failed: list[str]
     summary: str
     citation: str
@@ -115,6 +117,8 @@ def explain(request: HttpRequest, params: Query[ExplainParams]) -> dict[str, Any
         "judged_on": verdict.judged_on,
         "eligible": verdict.eligible,
         "near_miss": verdict.near_miss,
+        "already_awarded": verdict.already_awarded,
+        "awarded_by": verdict.awarded_by,
         "failed": list(verdict.failed_keys),
         "summary": verdict.summary(lang),
         "citation": verdict.citation.vi if lang == "vi" else verdict.citation.en,
@@ -133,6 +137,14 @@ class EvaluateIn(Schema):
     background: bool | None = None
 
 
+class AwardRefOut(Schema):
+    """The decision by which a subject already holds the title for the year."""
+
+    decision_id: int
+    number: str
+    issued_on: dt.date
+
+
 class ResultOut(Schema):
     title: str
     subject_kind: str
@@ -142,6 +154,8 @@ class ResultOut(Schema):
     member_of: str | None
     eligible: bool
     near_miss: bool
+    already_awarded: bool
+    awarded_by: AwardRefOut | None
     failed: list[str]
     rule_version: str
 
@@ -175,11 +189,19 @@ def _run_out(request: HttpRequest, run: EvaluationRun, with_results: bool) -> di
                 "member_of": r.member_of.code if r.member_of else None,
                 "eligible": r.eligible,
                 "near_miss": r.near_miss,
+                "already_awarded": r.already_awarded,
+                "awarded_by": None
+                if r.awarded_by is None
+                else {
+                    "decision_id": r.awarded_by.pk,
+                    "number": r.awarded_by.number,
+                    "issued_on": r.awarded_by.issued_on,
+                },
                 "failed": r.failed,
                 "rule_version": r.rule_version,
             }
             for lst in lists
-            for r in (*lst.eligible, *lst.near, *lst.others)
+            for r in (*lst.eligible, *lst.near, *lst.awarded, *lst.others)
         ]
     return {
         "id": run.pk,

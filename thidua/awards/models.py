@@ -577,7 +577,8 @@ class EvaluationRun(models.Model):
 
 
 class EvaluationResult(models.Model):
-    """One subject judged for one title in a run (eligible and near misses; everyone in small runs)."""
+    """One subject judged for one title in a run (eligible, near misses and those already awarded
+    the title for the year, with the decision; everyone in small runs)."""
 
     run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="results")
     code = models.CharField(max_length=40)
@@ -588,6 +589,8 @@ class EvaluationResult(models.Model):
     name = models.CharField(max_length=255)
     eligible = models.BooleanField()
     near_miss = models.BooleanField()
+    already_awarded = models.BooleanField(default=False)
+    awarded_by = models.ForeignKey(AwardDecision, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     failed = models.JSONField(default=list)
     rule_version = models.CharField(max_length=120)
 

@@ -172,11 +172,13 @@ class ResultLists:
     near: list[EvaluationResult]
     others: list[EvaluationResult]
     counts: dict[str, int]
+    awarded: list[EvaluationResult] = field(default_factory=list)
 
 
 def run_lists(*, user: Any, run: EvaluationRun, lang: str = "vi") -> list[ResultLists]:
-    """Per title: the eligible, the near misses and (small runs) the others, for the user's scope."""
-    results = run.results.select_related("member_of")
+    """Per title: the eligible, the near misses, those already awarded the title for the year (with
+    the decision) and (small runs) the others, for the user's scope."""
+    results = run.results.select_related("member_of", "awarded_by")
     scope = unit_scope(user, "award.view")
     if scope is not None:
         results = results.filter(Q(unit_id__in=scope) | Q(member_of_id__in=scope))
@@ -193,8 +195,9 @@ def run_lists(*, user: Any, run: EvaluationRun, lang: str = "vi") -> list[Result
                 name=info["en"] if lang == "en" else info["vi"],
                 eligible=[r for r in rows if r.eligible],
                 near=[r for r in rows if r.near_miss],
-                others=[r for r in rows if not r.eligible and not r.near_miss],
-                counts={k: info[k] for k in ("total", "eligible", "near_miss")},
+                others=[r for r in rows if not r.eligible and not r.near_miss and not r.already_awarded],
+                counts={k: info.get(k, 0) for k in ("total", "eligible", "near_miss", "already_awarded")},
+                awarded=[r for r in rows if r.already_awarded],
             )
         )
     return lists

@@ -94,11 +94,13 @@ def test_one_initiative_one_award_warns_but_does_not_block(history):
         number="02/QĐ",
     )
     assert len(second.warnings) == 1 and "SK-LS-2025-01" in second.warnings[0] and "01/QĐ" in second.warnings[0]
-    # The engine warns too when the initiative is the basis of a new verdict.
+    # The engine warns too when the initiative is the basis of a verdict; the title itself is now
+    # held for 2025, so the verdict says so and names the decision.
     from thidua.awards.evaluation import explain_subject
 
     verdict = explain_subject(person=history["soldier"], code="CSTD_TINH", year=2025)
-    assert verdict.eligible and [w.code for w in verdict.warnings] == ["initiative_reused"]
+    assert [w.code for w in verdict.warnings] == ["initiative_reused"]
+    assert verdict.already_awarded and not verdict.eligible and verdict.awarded_by.startswith("01/QĐ (")
 
 
 def test_reward_amount_from_the_base_salary_on_the_decision_date(history):

@@ -128,8 +128,10 @@ class Command(BaseCommand):
         table = outcome.table
         eligible = int(table["eligible"].sum()) if table.height else 0
         near = int(table["near_miss"].sum()) if table.height else 0
+        held = int(table["already_awarded"].sum()) if table.height else 0
         self.stdout.write(
-            f"{outcome.subjects} subjects, {table.height} verdicts: {eligible} eligible, {near} near misses → {out}"
+            f"{outcome.subjects} subjects, {table.height} verdicts: {eligible} eligible, {near} near misses, "
+            f"{held} already awarded → {out}"
         )
 
     def _explain(self, user: Any, options: dict[str, Any]) -> None:
