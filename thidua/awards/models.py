@@ -520,6 +520,19 @@ class Proposal(models.Model):
         ordering = ["year", "title_id", "-score", "id"]
         verbose_name = _("đề nghị khen thưởng")
         verbose_name_plural = _("đề nghị khen thưởng")
+        # One open proposal per subject, title and year (the service says so in words first).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "title", "year"],
+                condition=Q(status="proposed", person__isnull=False),
+                name="proposal_open_once_person",
+            ),
+            models.UniqueConstraint(
+                fields=["subject_unit", "title", "year"],
+                condition=Q(status="proposed", subject_unit__isnull=False),
+                name="proposal_open_once_unit",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title.code} {self.year}: {self.name}"

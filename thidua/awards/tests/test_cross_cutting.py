@@ -110,7 +110,7 @@ def test_reward_amount_from_the_base_salary_on_the_decision_date(history):
         [RecipientIn(kind="individual", person=soldier)],
         code="CSTD_CS",
         on=D(2024, 6, 30),
-        year=2023,
+        year=2020,  # she holds it for 2022–2024 already: a second award of a year is refused
         number="A",
     )
     after = decide(
@@ -118,7 +118,7 @@ def test_reward_amount_from_the_base_salary_on_the_decision_date(history):
         [RecipientIn(kind="individual", person=soldier)],
         code="CSTD_CS",
         on=D(2024, 7, 1),
-        year=2023,
+        year=2021,
         number="B",
     )
     amounts = [r.decision.recipients.get().amount for r in (before, after)]
