@@ -8,10 +8,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from thidua.accounts.permissions import unit_scope
-from thidua.awards import engine
+from thidua.awards import engine, fetch
 from thidua.awards.models import (
     AwardDecision,
     AwardRecipient,
@@ -140,6 +140,101 @@ def person_history(person: Person) -> list[YearLine]:
         year = rec.decision.year or rec.decision.issued_on.year
         years.setdefault(year, YearLine(year)).titles.append(rec)
     return [years[y] for y in sorted(years, reverse=True)]
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+@dataclass
+class Duplicate:
+    """One subject holding one title for one year by several decisions (regular, not revoked)."""
+
+    name: str
+    code: str  # the person's or unit's code
+    title: Title
+    year: int
+    decisions: list[AwardDecision]
+
+
+@dataclass
+class ProposalDuplicate:
+    """An open proposal of a subject the decision already awards, or a second open one."""
+
+    proposal: Proposal
+    decision: AwardDecision | None = None
+    other: Proposal | None = None
+
+
+def held_award(
+    *, person: Person | None = None, unit: Unit | None = None, title: Title, year: int
+) -> AwardDecision | None:
+    """The decision by which the subject already holds ``title`` for ``year``, as the evaluators
+    read it (a regular decision, not revoked; a collective through its lineage), or None."""
+    if person is None and unit is None:
+        return None
+    found = fetch.awarded_by(
+        year=year,
+        codes=[title.code],
+        on=dt.date(year, 12, 31),
+        persons=[person.pk] if person is not None else [],
+        units=[unit.pk] if unit is not None else [],
+    )
+    subject = fetch.person_id(person.pk) if person is not None else fetch.unit_id(unit.pk)  # type: ignore[union-attr]
+    return found.get((subject, title.code))
+
+
+def duplicate_awards(*, user: Any = None, year: int | None = None, title: str = "") -> list[Duplicate]:
+    """Subjects awarded the same title for the same year more than once (the counting decisions
+    the evaluators read); the user's scope when given."""
+    qs = (recipients_for_user(user) if user is not None else AwardRecipient.objects.all()).filter(
+        fetch.counting_titles(), kind__in=["individual", "collective"]
+    )
+    if year is not None:
+        qs = qs.filter(decision__year=year)
+    if title:
+        qs = qs.filter(decision__title__code=title)
+    keys = (
+        qs.values("person_id", "unit_id", "decision__title_id", "decision__year")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
+    wanted = {(k["person_id"], k["unit_id"], k["decision__title_id"], k["decision__year"]) for k in keys}
+    if not wanted:
+        return []
+    rows = qs.filter(
+        Q(person_id__in={p for p, _u, _t, _y in wanted if p}) | Q(unit_id__in={u for _p, u, _t, _y in wanted if u}),
+        decision__title_id__in={t for _p, _u, t, _y in wanted},
+    ).select_related("person", "unit", "decision", "decision__title")
+    found: dict[tuple[Any, ...], Duplicate] = {}
+    for r in rows.order_by("decision__issued_on", "decision_id"):
+        key = (r.person_id, r.unit_id, r.decision.title_id, r.decision.year)
+        if key not in wanted:
+            continue
+        subject = r.person or r.unit
+        assert subject is not None and r.decision.year is not None
+        entry = found.setdefault(key, Duplicate(str(subject), subject.code, r.decision.title, r.decision.year, []))
+        if r.decision not in entry.decisions:
+            entry.decisions.append(r.decision)
+    return sorted(found.values(), key=lambda d: (d.year, d.title.order, d.title.code, sort_key(d.name)))
+
+
+def duplicate_proposals(*, user: Any = None, year: int | None = None, title: str = "") -> list[ProposalDuplicate]:
+    """Open proposals of a subject already awarded the title for the year, and second open ones."""
+    qs = proposals_for_user(user) if user is not None else Proposal.objects.select_related("title", "person")
+    qs = qs.filter(status="proposed").exclude(kind="household").select_related("subject_unit")
+    if year is not None:
+        qs = qs.filter(year=year)
+    if title:
+        qs = qs.filter(title__code=title)
+    found: list[ProposalDuplicate] = []
+    first: dict[tuple[Any, ...], Proposal] = {}
+    for p in qs.order_by("proposed_on", "id"):
+        key = (p.person_id, p.subject_unit_id, p.title_id, p.year)
+        decision = held_award(person=p.person, unit=p.subject_unit, title=p.title, year=p.year)
+        if decision is not None or key in first:
+            found.append(ProposalDuplicate(p, decision, None if decision is not None else first[key]))
+        first.setdefault(key, p)
+    return found
 
 
 # --------------------------------------------------------------------------- evaluation runs

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.accounts.permissions import require
-from thidua.awards import engine, fetch
+from thidua.awards import engine
 from thidua.awards.models import (
     AwardDecision,
     AwardRecipient,
@@ -37,6 +37,7 @@ from thidua.awards.models import (
     Title,
 )
 from thidua.awards.rules import ConfigError, RuleError, reward_amount
+from thidua.awards.selectors import held_award
 from thidua.awards.services.facts import check_year
 from thidua.core import audit
 from thidua.core.errors import DomainError
@@ -118,24 +119,6 @@ def blocking_reasons(*, person: Person | None = None, unit: Unit | None = None, 
                 }
             )
     return reasons
-
-
-def held_award(
-    *, person: Person | None = None, unit: Unit | None = None, title: Title, year: int
-) -> AwardDecision | None:
-    """The decision by which the subject already holds ``title`` for ``year``, as the evaluators
-    read it (a regular decision, not revoked; a collective through its lineage), or None."""
-    if person is None and unit is None:
-        return None
-    found = fetch.awarded_by(
-        year=year,
-        codes=[title.code],
-        on=dt.date(year, 12, 31),
-        persons=[person.pk] if person is not None else [],
-        units=[unit.pk] if unit is not None else [],
-    )
-    subject = fetch.person_id(person.pk) if person is not None else fetch.unit_id(unit.pk)  # type: ignore[union-attr]
-    return found.get((subject, title.code))
 
 
 def already_awarded_message(name: str, title: Title, year: int, decision: AwardDecision, *, proposing: bool) -> str:

@@ -27,13 +27,13 @@ from thidua.awards.rules import (
     rank_candidates,
 )
 from thidua.awards.rules.schema import Text
+from thidua.awards.selectors import held_award
 from thidua.awards.services.decisions import (
     DecisionResult,
     RecipientIn,
     already_awarded_message,
     blocking_reasons,
     decision_create,
-    held_award,
     initiative_warnings,
     verdict_snapshot,
 )

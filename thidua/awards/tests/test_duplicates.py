@@ -5,8 +5,10 @@ Walked through the pages (CSRF enforced) and the API: evaluate → propose → d
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
 from thidua.accounts.models import ApiToken, Role
@@ -182,3 +184,34 @@ def test_a_collective_already_awarded_through_the_page(csrf_client, make_user, h
     assert row.already_awarded and row.awarded_by.number == "8/QĐ-TT"
     with pytest.raises(DomainError, match="8/QĐ-TT"):
         s.proposal_create(actor=None, unit=ls, year=2025, title=Title.objects.get(code="TTLDXS"), subject_unit=ls)
+
+
+def test_the_check_command_lists_the_duplicates_already_in_the_data(history, make_user):
+    ls, mai, tai = history["ls"], history["soldier"], history["near"]
+    out = io.StringIO()
+    call_command("awards", "duplicates", stdout=out)
+    assert "Không có khen thưởng hay đề nghị trùng" in out.getvalue()
+    # Rows written before the check existed (an old import), straight into the tables.
+    first = AwardDecision.objects.get(number="2023-CS/QĐ")
+    again = AwardDecision.objects.create(
+        number="2023-CS-BS/QĐ", issued_on=D(2024, 2, 1), unit=ls, issuer_name="UBND", title=first.title, year=2023
+    )
+    AwardRecipient.objects.create(decision=again, kind="individual", person=mai)
+    title = Title.objects.get(code="LDTT")
+    Proposal.objects.create(unit=ls, year=2025, title=title, kind="individual", person=tai, proposed_on=D(2026, 1, 5))
+    out = io.StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command("awards", "duplicates", stdout=out)
+    assert failed.value.returncode == 1 and "1 trường hợp khen trùng, 1 đề nghị trùng" in str(failed.value)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == (
+        "Khen trùng: Hoàng Thị Mai (LS-001) — CSTD_CS năm 2023: 2023-CS/QĐ (15/01/2024); 2023-CS-BS/QĐ (01/02/2024)"
+    )
+    assert (
+        lines[1].startswith("Đề nghị trùng: Nông Văn Tài — LDTT năm 2025") and "2025-LDTT/QĐ (15/01/2026)" in lines[1]
+    )
+    # Filters and a user's scope narrow it; another province's officer sees none of Lạng Sơn's.
+    call_command("awards", "duplicates", "--year", "2024", stdout=io.StringIO())
+    call_command("awards", "duplicates", "--user", make_user(Role.BOARD, history["cb"]).username, stdout=io.StringIO())
+    with pytest.raises(CommandError):
+        call_command("awards", "duplicates", "--title", "CSTD_CS", stdout=io.StringIO())
