@@ -66,6 +66,8 @@ def test_evaluate_propose_decide_then_try_again(csrf_client, make_user, api, his
     assert not EvaluationResult.objects.filter(run=first, code="LDTT", eligible=True).exists()
     page = browser.get(year_page).content.decode()
     assert "Đã được khen năm 2025 (không đề nghị lại)" in page and f"/awards/decisions/{ldtt.pk}/" in page
+    shown = browser.get(f"/awards/explain/?person={mai.pk}&title=LDTT&year=2025").content.decode()
+    assert "Đã được khen Lao động tiên tiến năm 2025 theo quyết định 2025-LDTT/QĐ (15/01/2026)" in shown
     explained = api(board)("get", "/explain", {"person": mai.code, "title": "LDTT", "year": 2025}).json()
     assert explained["already_awarded"] and not explained["eligible"]
     assert explained["awarded_by"] == "2025-LDTT/QĐ (15/01/2026)" and "2025-LDTT/QĐ" in explained["summary"]
