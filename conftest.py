@@ -124,3 +124,27 @@ def org(db: Any) -> dict[str, Any]:
         "group": group,
         "gy2022": gy2022,
     }
+
+
+@pytest.fixture
+def csrf_client(db: Any) -> Callable[..., Any]:
+    """A logged-in browser that enforces CSRF as production does: ``post`` sends the token read
+    from the cookie of a page it opened first (``csrf=False`` leaves it out)."""
+    from django.test import Client
+
+    class CsrfClient(Client):
+        token = ""
+
+        def post(self, path: Any, data: Any = None, *args: Any, csrf: bool = True, **extra: Any) -> Any:
+            if csrf:
+                extra.setdefault("HTTP_X_CSRFTOKEN", self.token)
+            return super().post(path, data, *args, **extra)
+
+    def _make(user: Any, *, page: str = "/") -> Any:
+        browser = CsrfClient(enforce_csrf_checks=True)
+        browser.force_login(user)
+        browser.get(page)
+        browser.token = browser.cookies["csrftoken"].value
+        return browser
+
+    return _make
