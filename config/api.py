@@ -6,11 +6,13 @@ import importlib
 import importlib.util
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from ninja import NinjaAPI
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 
+from thidua.accounts.models import TokenRefused
 from thidua.core.errors import DomainError, PermissionDeniedError
 
 
@@ -18,9 +20,10 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         from thidua.accounts.models import ApiToken
 
+        # A presented token that is refused answers 401 with the reason (TokenRefused, below);
+        # it never falls back to the session.
         user = ApiToken.authenticate(token)
-        if user is not None:
-            request.user = user
+        request.user = user
         return user
 
 
@@ -28,7 +31,27 @@ class HeaderTokenAuth(APIKeyHeader):
     param_name = "X-API-Key"
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        return TokenAuth().authenticate(request, key or "")
+        if not key:
+            return None  # no X-API-Key header: try the next authenticator
+        return TokenAuth().authenticate(request, key)
+
+
+class SessionAuth(APIKeyCookie):
+    """The browser's signed-in session, with Django's CSRF check on writes.
+
+    It runs after the token authenticators, and only for a signed-in session: a request that carries
+    a token is never refused for a missing CSRF token (a cross-site page cannot set that header), and
+    an anonymous request gets 401, not a CSRF error."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)  # checks CSRF, then authenticate()
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return request.user
 
 
 api = NinjaAPI(
@@ -36,10 +59,17 @@ api = NinjaAPI(
     version="1",
     description="Thi đua – khen thưởng: organisations, emulation groups, campaigns, scoring, votes and awards.",
     urls_namespace="api",
-    auth=[django_auth, TokenAuth(), HeaderTokenAuth()],
+    auth=[TokenAuth(), HeaderTokenAuth(), SessionAuth()],
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+
+
+@api.exception_handler(TokenRefused)
+def _token_refused(request: HttpRequest, exc: TokenRefused) -> HttpResponse:
+    response = api.create_response(request, {"detail": exc.message, "code": exc.code}, status=401)
+    response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    return response
 
 
 @api.exception_handler(PermissionDeniedError)
