@@ -7,16 +7,11 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_smoke import CHROMIUM, browser_page  # noqa: F401 - the fixture
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)"),
-]
+pytestmark = [pytest.mark.browser]  # browser_page (tests/browser/conftest.py) fails when Chromium is missing
 
 
 @pytest.mark.django_db(transaction=True)
-def test_pages_run_under_the_policy_without_violations(live_server: Any, browser_page: Any) -> None:  # noqa: F811
+def test_pages_run_under_the_policy_without_violations(live_server: Any, browser_page: Any) -> None:
     from thidua.accounts.models import ApiToken
     from thidua.campaigns import demo as campaigns_demo
     from thidua.campaigns.models import Report

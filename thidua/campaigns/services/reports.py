@@ -359,9 +359,10 @@ def _history(report: Report, indicators: Sequence[Indicator]) -> dict[int, list[
 
 @transaction.atomic
 def comment_add(*, actor: Any, report: Report, indicator: Indicator, text: str, breakdown: str = "") -> ValueComment:
-    """A remark on one figure; the unit and the level above may both comment."""
+    """A remark on one figure; the unit and the levels above may both comment (``report.comment``),
+    those who only read reports (leaders) may not."""
     if actor is not None:
-        require(actor, "report.view", report)
+        require(actor, "report.comment", report)
     if indicator.campaign_id != report.campaign_id:
         raise DomainError(_("Chỉ tiêu không thuộc báo cáo này."), field="indicator")
     text = (text or "").strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -126,6 +127,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit,
             "can_submit": can_edit,
             "can_approve": can(request.user, "report.approve", report),
+            "can_comment": can(request.user, "report.comment", report),
             "general_evidence": selectors.report_evidence_general(report),
             "evidence_form": forms.EvidenceForm(campaign=report.campaign) if can_edit else None,
             "evidence_max_mb": evidence_max_bytes() // (1024 * 1024),
@@ -184,13 +186,17 @@ def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_POST
 def comment_add(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
     report = _report(request, pk)
+    if not can(request.user, "report.comment", report):
+        raise PermissionDenied
     indicator = get_object_or_404(Indicator, pk=indicator_pk, campaign_id=report.campaign_id)
     text = request.POST.get("text", "")
     attempt(request, lambda: services.comment_add(actor=request.user, report=report, indicator=indicator, text=text))
     if request.headers.get("HX-Request"):
         comments = report.comments.filter(indicator=indicator).order_by("created_at")
         return render(
-            request, "campaigns/_comments.html", {"comments": comments, "report": report, "indicator": indicator}
+            request,
+            "campaigns/_comments.html",
+            {"comments": comments, "report": report, "indicator": indicator, "can_comment": True},
         )
     return redirect("campaigns:report_detail", pk=report.pk)
 
