@@ -106,6 +106,22 @@ def _stop(server: ServerProcess) -> None:
             proc.wait(timeout=STOP_TIMEOUT)
 
 
+def _wait_sessions_gone(deadline: float) -> None:
+    """PostgreSQL ends a dead server's session a moment after the process: wait for it, so that the
+    test's flush and the final DROP DATABASE do not meet a leftover session."""
+    from django.db import connection
+
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            row = cursor.fetchone()
+        if not row or row[0] == 0:
+            return
+        time.sleep(0.1)
+
+
 @contextlib.contextmanager
 def servers(n: int = 2, *, env: Mapping[str, str] | None = None) -> Iterator[list[ServerProcess]]:
     """Start `n` server processes on the test database; yield them once every one answers /healthz."""
@@ -143,6 +159,7 @@ def servers(n: int = 2, *, env: Mapping[str, str] | None = None) -> Iterator[lis
         finally:
             for server in started:
                 _stop(server)
+            _wait_sessions_gone(deadline=time.monotonic() + STOP_TIMEOUT)
 
 
 class Browser:
