@@ -12,9 +12,9 @@ import pytest
 @pytest.fixture(autouse=True)
 def _fresh_unit_graph() -> None:
     # Test transactions roll back without signals: start every test from a reloaded graph.
-    from thidua.orgs.graph import bump
+    from thidua.orgs.graph import forget
 
-    bump()
+    forget()
 
 
 @pytest.fixture(autouse=True)

@@ -28,7 +28,7 @@ from thidua.core import audit
 from thidua.core.errors import DomainError
 from thidua.core.tabular import Column, ColumnType, HasProblems, Problem, Row, Table, TableSpec, read_table
 from thidua.orgs import services
-from thidua.orgs.graph import bump
+from thidua.orgs.graph import forget
 from thidua.orgs.models import EmulationGroup, Gender, GroupYear, HeadSelection, Person, Unit, UnitType
 
 Source = bytes | IO[bytes] | Path | Any
@@ -159,7 +159,7 @@ class Importer:
                         transaction.set_rollback(True)
             finally:
                 # Units created and rolled back may sit in the cached unit graph: reload it.
-                bump()
+                forget()
         result.problems = table.sorted_problems()
         return result
 
