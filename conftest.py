@@ -104,3 +104,36 @@ def org(db: Any) -> dict[str, Any]:
         "group": group,
         "gy2022": gy2022,
     }
+
+
+class CsrfClient:
+    """A signed-in test client that enforces CSRF like a browser: every POST carries the token of
+    the csrftoken cookie, which a page visit set (as a browser's form would)."""
+
+    def __init__(self, user: Any):
+        from django.test import Client
+
+        self.client = Client(enforce_csrf_checks=True)
+        self.client.force_login(user)
+        self.client.get("/")  # every page sets the CSRF cookie (HTMX sends the token in a header)
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self.client.get(path, **kwargs)
+
+    def post(self, path: str, data: dict[str, Any] | None = None) -> Any:
+        token = self.client.cookies["csrftoken"].value
+        return self.client.post(path, {**(data or {}), "csrfmiddlewaretoken": token})
+
+    def api(self, method: str, path: str, body: Any = None) -> Any:
+        import json
+
+        token = self.client.cookies["csrftoken"].value
+        send = getattr(self.client, method)
+        if method == "get":
+            return send(path, body or {})
+        return send(path, json.dumps(body or {}), content_type="application/json", headers={"X-CSRFToken": token})
+
+
+@pytest.fixture
+def csrf_client(db: Any) -> Callable[[Any], CsrfClient]:
+    return CsrfClient

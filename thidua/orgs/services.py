@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from thidua.accounts.permissions import is_admin, require
+from thidua.accounts.permissions import is_admin, person_units, require
 from thidua.core import audit
 from thidua.core.errors import DomainError, PermissionDeniedError
 from thidua.orgs.graph import unit_graph
@@ -433,8 +433,8 @@ def person_update(*, actor: Any, person: Person, **fields: Any) -> Person:
     for key, value in fields.items():
         setattr(person, key, value)
     person.save()
-    unit_id = person.memberships.values_list("unit_id", flat=True).first()
-    audit.record_update(actor, person, before, unit_id=unit_id, verb="person.update")
+    units = person_units(person, write=False)
+    audit.record_update(actor, person, before, unit_id=units[0] if units else None, verb="person.update")
     return person
 
 

@@ -23,7 +23,16 @@ from thidua.accounts.permissions import Scope, can, is_admin, unit_scope
 from thidua.core.errors import DomainError, PermissionDeniedError
 from thidua.core.text import sort_key
 from thidua.orgs import forms, selectors, services
-from thidua.orgs.models import EmulationGroup, GroupMember, GroupYear, HeadSelection, Person, Unit
+from thidua.orgs.models import (
+    EmulationGroup,
+    GroupMember,
+    GroupYear,
+    HeadSelection,
+    Membership,
+    Person,
+    Unit,
+    active_on,
+)
 
 
 def _as_of(request: HttpRequest) -> dt.date:
@@ -84,7 +93,9 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assert isinstance(unit, Unit)
     history = selectors.unit_history(unit)
     people = sorted(
-        Person.objects.filter(memberships__unit=unit, memberships__valid_to__isnull=True).distinct(),
+        Person.objects.filter(
+            pk__in=Membership.objects.filter(active_on(timezone.localdate()), unit=unit).values("person_id")
+        ),
         key=lambda p: sort_key(p.full_name),
     )
     children = sorted(unit.children.all(), key=lambda u: sort_key(u.name))
