@@ -54,6 +54,8 @@ GRANTS: dict[str, dict[str, list[Scope]]] = {
         L: [Scope.ORGANISER, Scope.MEMBER],
     },
     "group.change": {A: [Scope.ALL], B: [Scope.ORGANISER]},
+    # Members, head and deputy are the organiser's to set; the head unit runs the year (flag, conference).
+    "groupyear.compose": {A: [Scope.ALL], B: [Scope.ORGANISER]},
     "groupyear.manage": {A: [Scope.ALL], B: [Scope.ORGANISER], G: [Scope.HEAD]},
     "audit.view": {A: [Scope.ALL], B: [Scope.SUBTREE], U: [Scope.SUBTREE], L: [Scope.SUBTREE]},
     "import.run": {A: [Scope.ALL], B: [Scope.SUBTREE], U: [Scope.SUBTREE]},

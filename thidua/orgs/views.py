@@ -178,10 +178,15 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     group = _get_visible(request, EmulationGroup, pk, "group.view")
     assert isinstance(group, EmulationGroup)
     years = selectors.group_years(group)
-    manageable = {y.year.pk for y in years if can(request.user, "groupyear.manage", y.year)}
+    user = request.user
+    composable = {y.year.pk for y in years if can(user, "groupyear.compose", y.year)}
+    manageable = {y.year.pk for y in years if can(user, "groupyear.manage", y.year)}
     year_numbers = {y.year.year for y in years}
-    # The next year is set up once from the year before; afterwards its own head manages it.
-    can_set_next = {y.year.pk for y in years if y.year.pk in manageable and y.year.year + 1 not in year_numbers}
+    # The next year is set up once from the year before (by its head or the organiser); afterwards
+    # only the organiser changes it.
+    can_set_next = {
+        y.year.pk for y in years if y.year.pk in manageable | composable and y.year.year + 1 not in year_numbers
+    }
     return render(
         request,
         "orgs/group_detail.html",
@@ -191,6 +196,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "handovers": selectors.group_handovers(group),
             "rotation": group.rotation.select_related("unit"),
             "can_change": can(request.user, "group.change", group),
+            "composable": composable,
             "manageable": manageable,
             "can_set_next": can_set_next,
             "can_handover": bool(manageable),
@@ -528,11 +534,25 @@ def _group_url(group: EmulationGroup, year: int | None = None) -> str:
     return f"{url}#year-{year}" if year else url
 
 
-def _group_units(group: EmulationGroup) -> list[Unit]:
-    """Units that belong to the group in some year or in its rotation: the usual member choices."""
+def _placeable_units(request: HttpRequest, group: EmulationGroup, existing: GroupYear | None) -> Any:
+    """Units the user may put in this group-year: the organiser's scope, and the year's members."""
+    if unit_scope(request.user, "groupyear.compose", [Scope.ORGANISER]) is None:
+        return Unit.objects.all()
+    keep = Q(group_memberships__group_year=existing) if existing is not None else Q(pk__in=[])
+    return Unit.objects.filter(Q(pk__in=services.organiser_scope(group)) | keep).distinct()
+
+
+def _group_units(group: EmulationGroup, user: Any, existing: GroupYear | None) -> list[Unit]:
+    """Units that belong to the group in some year or in its rotation and that the user may place
+    in this year: the usual member choices."""
     units = Unit.objects.filter(
         Q(group_memberships__group_year__group=group) | Q(pk__in=group.rotation.values("unit_id"))
     ).distinct()
+    if unit_scope(user, "groupyear.compose", [Scope.ORGANISER]) is not None:
+        allowed = services.organiser_scope(group)
+        if existing is not None:
+            allowed |= set(existing.memberships.values_list("unit_id", flat=True))
+        units = units.filter(pk__in=allowed)
     return sorted(units, key=lambda u: sort_key(u.name))
 
 
@@ -592,10 +612,8 @@ def group_year_edit(request: HttpRequest, pk: int, year: int | None = None) -> H
     existing: GroupYear | None = None
     if year is not None:
         existing = get_object_or_404(GroupYear.objects.select_related("head", "deputy"), group=group, year=year)
-        _deny_unless(request, "groupyear.manage", existing)
-    else:
-        _deny_unless(request, "group.change", group)
-    candidates = _group_units(group)
+    _deny_unless(request, "groupyear.compose", existing or group)
+    candidates = _group_units(group, request.user, existing)
     if existing is not None:
         initial: dict[str, Any] = {
             "year": existing.year,
@@ -619,10 +637,11 @@ def group_year_edit(request: HttpRequest, pk: int, year: int | None = None) -> H
     assert isinstance(members, ModelMultipleChoiceField)
     members.queryset = Unit.objects.filter(pk__in=[u.pk for u in candidates])
     members.choices = [(u.pk, f"{u.name} ({u.code})") for u in candidates]
+    placeable = _placeable_units(request, group, existing)
     for name in ("extra_members", "head", "deputy"):
         field = form.fields[name]
         assert isinstance(field, forms.UnitRefField | forms.UnitCodesField)
-        field.queryset = Unit.objects.all()
+        field.queryset = placeable
         if isinstance(field, forms.UnitRefField):
             field.suggest(units=candidates)
 
@@ -655,7 +674,8 @@ def group_year_edit(request: HttpRequest, pk: int, year: int | None = None) -> H
 def group_year_next(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     group = _get_visible(request, EmulationGroup, pk, "group.view")
     gy = get_object_or_404(GroupYear.objects.select_related("head"), group=group, year=year)
-    _deny_unless(request, "groupyear.manage", gy)
+    if not services.may_set_next_year(request.user, gy):
+        raise PermissionDenied
     members = [gm.unit for gm in GroupMember.objects.filter(group_year=gy).select_related("unit")]
     form = forms.GroupYearNextForm(_data(request))
     for name in ("head", "deputy"):
