@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -87,7 +88,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     posted: dict[str, str] = {}
     if request.method == "POST":
         if not can_edit:
-            raise Http404
+            # The report is visible (else 404 above): refusing the action is a 403, as everywhere.
+            raise PermissionDenied
         try:
             result = services.report_save_values(
                 actor=request.user, report=report, entries=_entries(request.POST, rows)
