@@ -65,6 +65,13 @@ def _get_to_act(request: HttpRequest, model: type[Any], pk: int, view: str, acti
 # --------------------------------------------------------------------------- read pages
 
 
+def _readable(user: Any, unit_ids: set[Any]) -> set[int]:
+    """Which of these units the user may open: a page links a unit's name only then."""
+    scope = unit_scope(user, "unit.view")
+    ids = {u for u in unit_ids if u is not None}
+    return ids if scope is None else ids & scope
+
+
 @require_GET
 def unit_tree(request: HttpRequest) -> HttpResponse:
     day = _as_of(request)
@@ -100,6 +107,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     children = sorted(unit.children.all(), key=lambda u: sort_key(u.name))
     user = request.user
+    linked = {unit.parent_id} | {u.pk for u in history.predecessors} | {u.pk for u in history.successors}
     return render(
         request,
         "orgs/unit_detail.html",
@@ -109,6 +117,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "group_years": selectors.groups_of_unit(unit),
             "people": people,
             "children": children,
+            "readable_units": _readable(user, linked),
             "can_change": can(user, "unit.change", unit),
             "can_reorganise": can(user, "unit.reorganise", unit) and unit.valid_to is None,
             "can_add_child": can(user, "unit.create", unit) and unit.valid_to is None,
@@ -146,14 +155,14 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = _get_visible(request, Person, pk, "person.view")
     assert isinstance(person, Person)
+    memberships = list(person.memberships.select_related("unit").order_by(F("valid_from").desc(nulls_last=True), "-id"))
     return render(
         request,
         "orgs/person_detail.html",
         {
             "person": person,
-            "memberships": person.memberships.select_related("unit").order_by(
-                F("valid_from").desc(nulls_last=True), "-id"
-            ),
+            "memberships": memberships,
+            "readable_units": _readable(request.user, {m.unit_id for m in memberships}),
             "can_change": can(request.user, "person.change", person),
         },
     )
@@ -181,6 +190,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     composable = {y.year.pk for y in years if can(user, "groupyear.compose", y.year)}
     manageable = {y.year.pk for y in years if can(user, "groupyear.manage", y.year)}
+    shown = {group.organiser_id} | {u.pk for y in years for u in y.members}
     year_numbers = {y.year.year for y in years}
     # The next year is set up once from the year before (by its head or the organiser); afterwards
     # only the organiser changes it.
@@ -197,6 +207,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rotation": group.rotation.select_related("unit"),
             "can_change": can(request.user, "group.change", group),
             "composable": composable,
+            "readable_units": _readable(user, shown),
             "manageable": manageable,
             "can_set_next": can_set_next,
             "can_handover": bool(manageable),
