@@ -512,3 +512,13 @@ def test_unit_list_and_group_detail_query_counts_stay_flat(world, make_user, cli
     with django_assert_max_num_queries(11):
         response = client.get(reverse("orgs:group_detail", args=[group.pk]))
     assert response.content.decode().count('class="card" id="year-') == 10
+
+
+def test_ids_in_links_are_not_written_with_thousands_separators(org, make_user, client):
+    """Found by the crawl on PostgreSQL: unit 1231 linked to ?parent=1.231, which answers 404."""
+    unit = Unit.objects.create(pk=12345, code="LS-X12345", name="Xã số lớn", parent=org["ls"])
+    client.force_login(make_user("admin"))
+    page = client.get(reverse("orgs:unit_detail", args=[unit.pk])).content.decode()
+    assert "?parent=12345" in page and "?unit=12345" in page
+    assert "12.345" not in page
+    assert client.get(reverse("orgs:unit_create") + "?parent=12345").status_code == 200
