@@ -126,6 +126,21 @@ def servers() -> Iterator[tuple[str, str]]:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(timeout=10)
+        _wait_for_sessions_to_close()
+
+
+def _wait_for_sessions_to_close(timeout: float = 10.0) -> None:
+    """The servers' database sessions end a moment after the processes: wait (bounded), so that
+    the test database can be dropped."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.2)
 
 
 def test_a_unit_moved_through_one_process_changes_scopes_in_the_other_at_once(servers: tuple[str, str]) -> None:
