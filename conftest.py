@@ -12,9 +12,9 @@ import pytest
 @pytest.fixture(autouse=True)
 def _fresh_unit_graph() -> None:
     # Test transactions roll back without signals: start every test from a reloaded graph.
-    from thidua.orgs.graph import bump
+    from thidua.orgs.graph import forget
 
-    bump()
+    forget()
 
 
 # Rows that data migrations seed (dated ballot rules, the title catalogue). A transactional test's flush
@@ -126,25 +126,43 @@ def org(db: Any) -> dict[str, Any]:
     }
 
 
+class CsrfClient:
+    """A signed-in test client that enforces CSRF like a browser: every POST carries the token of the
+    csrftoken cookie, which a page visit set (as a browser's form would); ``csrf=False`` leaves it out.
+    ``api`` sends JSON with the token in the X-CSRFToken header, as the pages' HTMX does."""
+
+    def __init__(self, user: Any, *, page: str = "/"):
+        from django.test import Client
+
+        self.client = Client(enforce_csrf_checks=True)
+        self.client.force_login(user)
+        self.client.get(page)  # every page sets the CSRF cookie
+
+    @property
+    def token(self) -> str:
+        return str(self.client.cookies["csrftoken"].value)
+
+    @property
+    def cookies(self) -> Any:
+        return self.client.cookies
+
+    def get(self, path: str, *args: Any, **kwargs: Any) -> Any:
+        return self.client.get(path, *args, **kwargs)
+
+    def post(self, path: str, data: Any = None, *args: Any, csrf: bool = True, **extra: Any) -> Any:
+        if csrf:
+            extra.setdefault("HTTP_X_CSRFTOKEN", self.token)
+        return self.client.post(path, data, *args, **extra)
+
+    def api(self, method: str, path: str, body: Any = None) -> Any:
+        import json
+
+        send = getattr(self.client, method)
+        if method == "get":
+            return send(path, body or {})
+        return send(path, json.dumps(body or {}), content_type="application/json", headers={"X-CSRFToken": self.token})
+
+
 @pytest.fixture
-def csrf_client(db: Any) -> Callable[..., Any]:
-    """A logged-in browser that enforces CSRF as production does: ``post`` sends the token read
-    from the cookie of a page it opened first (``csrf=False`` leaves it out)."""
-    from django.test import Client
-
-    class CsrfClient(Client):
-        token = ""
-
-        def post(self, path: Any, data: Any = None, *args: Any, csrf: bool = True, **extra: Any) -> Any:
-            if csrf:
-                extra.setdefault("HTTP_X_CSRFTOKEN", self.token)
-            return super().post(path, data, *args, **extra)
-
-    def _make(user: Any, *, page: str = "/") -> Any:
-        browser = CsrfClient(enforce_csrf_checks=True)
-        browser.force_login(user)
-        browser.get(page)
-        browser.token = browser.cookies["csrftoken"].value
-        return browser
-
-    return _make
+def csrf_client(db: Any) -> Callable[..., CsrfClient]:
+    return CsrfClient

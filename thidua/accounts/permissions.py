@@ -54,6 +54,8 @@ GRANTS: dict[str, dict[str, list[Scope]]] = {
         L: [Scope.ORGANISER, Scope.MEMBER],
     },
     "group.change": {A: [Scope.ALL], B: [Scope.ORGANISER]},
+    # Members, head and deputy are the organiser's to set; the head unit runs the year (flag, conference).
+    "groupyear.compose": {A: [Scope.ALL], B: [Scope.ORGANISER]},
     "groupyear.manage": {A: [Scope.ALL], B: [Scope.ORGANISER], G: [Scope.HEAD]},
     "audit.view": {A: [Scope.ALL], B: [Scope.SUBTREE], U: [Scope.SUBTREE], L: [Scope.SUBTREE]},
     "import.run": {A: [Scope.ALL], B: [Scope.SUBTREE], U: [Scope.SUBTREE]},
@@ -149,13 +151,29 @@ def head_units(user: Any, action: str) -> set[int]:
     return {ra.unit_id for ra, scope in _grants(user, action) if scope is Scope.HEAD and ra and ra.unit_id}
 
 
-def _object_units(obj: Any) -> list[int]:
+def person_units(person: Any, *, write: bool, on: dt.date | None = None) -> list[int]:
+    """The units whose scope covers a person: the memberships in force today, not the history.
+
+    Someone who works nowhere today (retired, left) stays readable, not writable, by the unit of
+    the last membership; a membership that has not started yet is writable by its unit."""
+    on = on or timezone.localdate()
+    rows = list(person.memberships.values_list("unit_id", "valid_from", "valid_to"))
+    current = [u for u, start, end in rows if (start is None or start <= on) and (end is None or on < end)]
+    if current:
+        return current
+    if not rows:
+        return []
+    unit_id, _start, end = max(rows, key=lambda r: (r[1] is not None, r[1] or dt.date.min))
+    return [unit_id] if not write or end is None or end > on else []
+
+
+def _object_units(obj: Any, action: str) -> list[int]:
     from thidua.orgs.models import Person, Unit
 
     if isinstance(obj, Unit):
         return [obj.pk]
     if isinstance(obj, Person):
-        return list(obj.memberships.values_list("unit_id", flat=True))
+        return person_units(obj, write=not action.endswith(".view"))
     getter = getattr(obj, "permission_unit_ids", None)
     if callable(getter):
         return list(getter())
@@ -180,7 +198,7 @@ def _group_of(obj: Any) -> Any:
     return gy.group if gy is not None else getattr(obj, "group", None)
 
 
-def _check(ra: RoleAssignment | None, scope: Scope, obj: Any) -> bool:
+def _check(ra: RoleAssignment | None, scope: Scope, obj: Any, action: str) -> bool:
     if scope is Scope.ALL:
         return True
     if ra is None or ra.unit_id is None or obj is None:
@@ -190,13 +208,13 @@ def _check(ra: RoleAssignment | None, scope: Scope, obj: Any) -> bool:
         return gy is not None and gy.head_id == ra.unit_id
     tree = _subtree([ra.unit_id])
     if scope is Scope.SUBTREE:
-        units = _object_units(obj)
+        units = _object_units(obj, action)
         return bool(units) and any(u in tree for u in units)
     if scope is Scope.PARENT:
         from thidua.orgs.graph import unit_graph
 
         graph = unit_graph()
-        units = _object_units(obj)
+        units = _object_units(obj, action)
         return bool(units) and any(graph.parent.get(u) in tree for u in units)
     if scope is Scope.ORGANISER:
         group = _group_of(obj)
@@ -221,7 +239,7 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     grants = _grants(user, action)
     if obj is None:
         return bool(grants)
-    return any(_check(ra, scope, obj) for ra, scope in grants)
+    return any(_check(ra, scope, obj, action) for ra, scope in grants)
 
 
 def require(user: Any, action: str, obj: Any = None) -> None:

@@ -27,7 +27,7 @@ from thidua.awards.models import (
 from thidua.awards.rules.facts import RATING_RANK
 from thidua.core.text import fold, sort_key
 from thidua.orgs.models import Person, Unit
-from thidua.orgs.selectors import lineage_ids
+from thidua.orgs.selectors import lineage_ids, persons_in
 
 
 def titles(*, active_only: bool = True) -> list[Title]:
@@ -43,7 +43,7 @@ def units_for(user: Any, action: str = "award.view") -> QuerySet[Unit]:
 def persons_for(user: Any, action: str = "award.view") -> QuerySet[Person]:
     scope = unit_scope(user, action)
     qs = Person.objects.all()
-    return qs if scope is None else qs.filter(memberships__unit_id__in=scope).distinct()
+    return qs if scope is None else qs.filter(persons_in(scope))
 
 
 # --------------------------------------------------------------------------- history
@@ -56,7 +56,7 @@ def decisions_for_user(user: Any) -> QuerySet[AwardDecision]:
     if scope is None:
         return qs
     rewarded = AwardRecipient.objects.filter(
-        Q(unit_id__in=scope) | Q(member_of_id__in=scope) | Q(person__memberships__unit_id__in=scope)
+        Q(unit_id__in=scope) | Q(member_of_id__in=scope) | Q(person__in=Person.objects.filter(persons_in(scope)))
     ).values("decision_id")
     return qs.filter(Q(unit_id__in=scope) | Q(pk__in=rewarded))
 
@@ -66,7 +66,7 @@ def recipients_for_user(user: Any) -> QuerySet[AwardRecipient]:
     scope = unit_scope(user, "award.view")
     if scope is None:
         return qs
-    people = Person.objects.filter(memberships__unit_id__in=scope).values("pk")
+    people = Person.objects.filter(persons_in(scope)).values("pk")
     return qs.filter(
         Q(decision__unit_id__in=scope) | Q(unit_id__in=scope) | Q(member_of_id__in=scope) | Q(person_id__in=people)
     )

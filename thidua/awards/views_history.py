@@ -37,7 +37,15 @@ def history(request: HttpRequest) -> HttpResponse:
             number=data["number"] or "",
         )
     template = "awards/_history_rows.html" if request.headers.get("HX-Request") else "awards/history.html"
-    return render(request, template, {"form": form, "results": results, "searched": searched})
+    context = {"form": form, "results": results, "searched": searched, "can_decide": can(request.user, "award.decide")}
+    return render(request, template, {**context, **_linkable(request.user, results)})
+
+
+def _linkable(user: Any, recipients: list[Any]) -> dict[str, set[int]]:
+    """Recipients whose own history page the user may open: a name links only there."""
+    units = {r.unit_id for r in recipients if r.unit_id and can(user, "award.view", r.unit)}
+    people = {r.person_id for r in recipients if r.person_id and can(user, "award.view", r.person)}
+    return {"linkable_units": units, "linkable_people": people}
 
 
 @require_GET
@@ -69,7 +77,12 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "awards/decision_detail.html",
-        {"decision": decision, "recipients": recipients, "total": sum(r.amount or 0 for r in recipients)},
+        {
+            "decision": decision,
+            "recipients": recipients,
+            "total": sum(r.amount or 0 for r in recipients),
+            **_linkable(request.user, recipients),
+        },
     )
 
 

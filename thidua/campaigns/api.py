@@ -458,7 +458,9 @@ def dashboard(
     rank = campaign.indicators.filter(code=rank_by).values_list("pk", flat=True).first() if rank_by else None
     if group_year_id is not None:
         gy = _visible(request, get_object_or_404(GroupYear, pk=group_year_id), "group.view")
-        board = selectors.group_dashboard(campaign=campaign, group_year=gy, approved_only=approved, rank_by=rank)
+        board = selectors.group_dashboard(
+            campaign=campaign, group_year=gy, viewer=_user(request), approved_only=approved, rank_by=rank
+        )
     else:
         root = (
             _unit(request, unit_id, action="report.view")

@@ -28,7 +28,7 @@ from thidua.core import audit
 from thidua.core.errors import DomainError
 from thidua.core.tabular import Column, ColumnType, HasProblems, Problem, Row, Table, TableSpec, read_table
 from thidua.orgs import services
-from thidua.orgs.graph import bump
+from thidua.orgs.graph import forget
 from thidua.orgs.models import EmulationGroup, Gender, GroupYear, HeadSelection, Person, Unit, UnitType
 
 Source = bytes | IO[bytes] | Path | Any
@@ -159,7 +159,7 @@ class Importer:
                         transaction.set_rollback(True)
             finally:
                 # Units created and rolled back may sit in the cached unit graph: reload it.
-                bump()
+                forget()
         result.problems = table.sorted_problems()
         return result
 
@@ -662,14 +662,14 @@ class GroupMemberImport(Importer):
         existing: GroupYear | None,
     ) -> Step:
         first = batch[0]
-        if existing is not None and not can(user, "groupyear.manage", existing):
+        if existing is not None and not can(user, "groupyear.compose", existing):
             table.add(
                 _("Bạn không có quyền cập nhật %(group)s năm %(year)s.") % {"group": group.name, "year": year},
                 row=first,
                 column="group_code",
                 code="forbidden",
             )
-        elif existing is None and not can(user, "group.change", group):
+        elif existing is None and not can(user, "groupyear.compose", group):
             table.add(
                 _("Bạn không có quyền thêm năm thi đua cho %(group)s.") % {"group": group.name},
                 row=first,
@@ -678,6 +678,18 @@ class GroupMemberImport(Importer):
             )
         members = [units[r["unit_code"].lower()] for r in batch if r["unit_code"].lower() in units]
         member_ids = {u.pk for u in members}
+        keep = set(existing.memberships.values_list("unit_id", flat=True)) if existing is not None else set()
+        outside = {u.pk for u in services.units_outside_scope(user, group, members, keep)}
+        for row in batch:
+            unit = units.get(row["unit_code"].lower())
+            if unit is not None and unit.pk in outside:
+                table.add(
+                    _("Đơn vị “%(unit)s” không thuộc phạm vi của đơn vị tổ chức %(organiser)s.")
+                    % {"unit": unit.name, "organiser": group.organiser.name},
+                    row=row,
+                    column="unit_code",
+                    code="outside_scope",
+                )
         holders: dict[str, tuple[Unit, Row]] = {}
         for row in batch:
             role = row["role"] or ROLE_MEMBER

@@ -324,3 +324,18 @@ class FlagHandover(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_unit} → {self.to_unit} ({self.to_year})"
+
+
+class ScopeGeneration(models.Model):
+    """One row counting changes that affect permission scopes (units, unit links, roles).
+
+    Each process caches the unit graph; it reads this row once per request and reloads the graph
+    when the number moved, so a change made through one process holds in every other at once."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("thế hệ phạm vi quyền")
+
+    def __str__(self) -> str:
+        return str(self.value)

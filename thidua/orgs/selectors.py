@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from thidua.accounts.permissions import Scope, unit_scope
@@ -143,10 +144,27 @@ def lineage_ids(unit_id: int) -> set[int]:
     return unit_graph().lineage(unit_id)
 
 
+def persons_in(units: Iterable[int], *, write: bool = False, day: dt.date | None = None) -> Q:
+    """People whom these units' scope covers, as `accounts.permissions.person_units` says: by the
+    memberships in force today; someone working nowhere today by the last membership (read only,
+    unless it has not started yet)."""
+    day = day or timezone.localdate()
+    units = set(units)
+    current = Membership.objects.filter(active_on(day))
+    last = Membership.objects.filter(person=OuterRef("pk")).order_by(F("valid_from").desc(nulls_last=True), "-id")
+    idle = Person.objects.exclude(pk__in=current.values("person_id")).annotate(
+        last_unit=Subquery(last.values("unit_id")[:1]), last_end=Subquery(last.values("valid_to")[:1])
+    )
+    idle = idle.filter(last_unit__in=units)
+    if write:
+        idle = idle.filter(Q(last_end__isnull=True) | Q(last_end__gt=day))
+    return Q(pk__in=current.filter(unit_id__in=units).values("person_id")) | Q(pk__in=idle.values("pk"))
+
+
 def persons_for_user(user: Any, action: str = "person.view") -> QuerySet[Person]:
     scope = unit_scope(user, action)
     qs = Person.objects.all()
-    return qs if scope is None else qs.filter(memberships__unit_id__in=scope).distinct()
+    return qs if scope is None else qs.filter(persons_in(scope, write=not action.endswith(".view")))
 
 
 def person_search(*, user: Any, query: str = "", limit: int = 200) -> list[Person]:

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from thidua.accounts.permissions import is_admin, require
+from thidua.accounts.permissions import Scope, can, is_admin, person_units, require, unit_scope
 from thidua.core import audit
 from thidua.core.errors import DomainError, PermissionDeniedError
 from thidua.orgs.graph import unit_graph
@@ -433,8 +433,8 @@ def person_update(*, actor: Any, person: Person, **fields: Any) -> Person:
     for key, value in fields.items():
         setattr(person, key, value)
     person.save()
-    unit_id = person.memberships.values_list("unit_id", flat=True).first()
-    audit.record_update(actor, person, before, unit_id=unit_id, verb="person.update")
+    units = person_units(person, write=False)
+    audit.record_update(actor, person, before, unit_id=units[0] if units else None, verb="person.update")
     return person
 
 
@@ -538,6 +538,31 @@ def _gy_snapshot(gy: GroupYear) -> dict[str, Any]:
     return data
 
 
+def organiser_scope(group: EmulationGroup) -> set[int]:
+    """Units a group may have as members: the organiser's sub-tree."""
+    return unit_graph().subtree([group.organiser_id])
+
+
+def units_outside_scope(actor: Any, group: EmulationGroup, units: Sequence[Unit], keep: set[int]) -> list[Unit]:
+    """The units an organiser may not put in a group-year: outside the organiser's sub-tree, and
+    not already members (`keep`, placed there by an administrator). Administrators place any unit."""
+    if actor is None or unit_scope(actor, "groupyear.compose", [Scope.ORGANISER]) is None:
+        return []
+    tree = organiser_scope(group)
+    return [u for u in units if u.pk not in tree and u.pk not in keep]
+
+
+def _require_in_scope(actor: Any, group: EmulationGroup, units: Sequence[Unit], keep: set[int]) -> None:
+    outside = units_outside_scope(actor, group, units, keep)
+    if outside:
+        raise DomainError(
+            _("Đơn vị “%(unit)s” không thuộc phạm vi của đơn vị tổ chức %(organiser)s.")
+            % {"unit": outside[0].name, "organiser": group.organiser.name},
+            field="members",
+            code="outside_scope",
+        )
+
+
 @transaction.atomic
 def group_year_set(
     *,
@@ -550,13 +575,37 @@ def group_year_set(
     head_selection: str = HeadSelection.ELECTION,
     decided_on: dt.date | None = None,
 ) -> GroupYear:
-    """Create or replace one year of a group: members, head and deputy head."""
+    """Create or replace one year of a group: members, head and deputy head (the organiser's)."""
     existing = GroupYear.objects.filter(group=group, year=year).first()
     if actor is not None:
-        if existing is not None:
-            require(actor, "groupyear.manage", existing)
-        else:
-            require(actor, "group.change", group)
+        require(actor, "groupyear.compose", existing if existing is not None else group)
+    keep = set(existing.memberships.values_list("unit_id", flat=True)) if existing is not None else set()
+    _require_in_scope(actor, group, members, keep)
+    return _group_year_write(
+        actor=actor,
+        group=group,
+        year=year,
+        existing=existing,
+        members=members,
+        head=head,
+        deputy=deputy,
+        head_selection=head_selection,
+        decided_on=decided_on,
+    )
+
+
+def _group_year_write(
+    *,
+    actor: Any,
+    group: EmulationGroup,
+    year: int,
+    existing: GroupYear | None,
+    members: Sequence[Unit],
+    head: Unit | None,
+    deputy: Unit | None,
+    head_selection: str,
+    decided_on: dt.date | None,
+) -> GroupYear:
     if not 1990 <= year <= 2100:
         raise DomainError(_("Năm thi đua không hợp lệ."), field="year")
     member_ids = [u.pk for u in members]
@@ -605,6 +654,15 @@ def rotation_next(group: EmulationGroup, current_head: Unit | None, members: Seq
     return head, deputy
 
 
+def may_set_next_year(actor: Any, group_year: GroupYear) -> bool:
+    """Who may set up the year after `group_year`: its organiser; its head unit too, once, while
+    that year does not exist yet and with this year's members (the year-end conference's choice)."""
+    if can(actor, "groupyear.compose", group_year):
+        return True
+    exists = GroupYear.objects.filter(group_id=group_year.group_id, year=group_year.year + 1).exists()
+    return not exists and can(actor, "groupyear.manage", group_year)
+
+
 @transaction.atomic
 def group_year_next(
     *,
@@ -616,25 +674,42 @@ def group_year_next(
     decided_on: dt.date | None = None,
     members: Sequence[Unit] | None = None,
 ) -> GroupYear:
-    """Set up the next year: head and deputy by rotation, or as elected at the year-end conference."""
-    if actor is not None:
-        require(actor, "groupyear.manage", group_year)
-        # Once the next year exists, only those who manage it may set it again (its own head unit).
-        existing = GroupYear.objects.filter(group=group_year.group, year=group_year.year + 1).first()
-        if existing is not None:
-            require(actor, "groupyear.manage", existing)
+    """Set up the next year: head and deputy by rotation, or as elected at the year-end conference.
+
+    The organiser may also change the members (within its scope) and set a year that exists; the
+    head unit only carries this year's members into a next year that does not exist yet."""
     group = group_year.group
-    next_members = (
-        list(members) if members is not None else [gm.unit for gm in group_year.memberships.select_related("unit")]
-    )
+    existing = GroupYear.objects.filter(group=group, year=group_year.year + 1).first()
+    current = [gm.unit for gm in group_year.memberships.select_related("unit")]
+    if actor is not None:
+        composer = can(actor, "groupyear.compose", group_year) and (
+            existing is None or can(actor, "groupyear.compose", existing)
+        )
+        if not composer:
+            require(actor, "groupyear.manage", group_year)
+            if existing is not None:
+                raise PermissionDeniedError(
+                    _("Năm %(y)s đã được thiết lập; chỉ đơn vị tổ chức mới thay đổi được.") % {"y": existing.year},
+                    action="groupyear.compose",
+                )
+            if members is not None and {u.pk for u in members} != {u.pk for u in current}:
+                raise PermissionDeniedError(
+                    _("Chỉ đơn vị tổ chức mới thay đổi được thành viên của cụm/khối."), action="groupyear.compose"
+                )
+    next_members = list(members) if members is not None else current
+    keep = {u.pk for u in current}
+    if existing is not None:
+        keep |= set(existing.memberships.values_list("unit_id", flat=True))
+    _require_in_scope(actor, group, next_members, keep)
     if by == HeadSelection.ROTATION:
         head, deputy = rotation_next(group, group_year.head, next_members)
     elif head is None:
         raise DomainError(_("Hãy chọn cụm/khối trưởng được bầu cho năm sau."), field="head")
-    nxt = group_year_set(
-        actor=None,
+    nxt = _group_year_write(
+        actor=actor,
         group=group,
         year=group_year.year + 1,
+        existing=existing,
         members=next_members,
         head=head,
         deputy=deputy,
@@ -676,6 +751,4 @@ def flag_handover_record(
 
 
 def _can_any(actor: Any, action: str, objs: Sequence[Any]) -> bool:
-    from thidua.accounts.permissions import can
-
     return any(can(actor, action, o) for o in objs)

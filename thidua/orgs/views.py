@@ -23,7 +23,16 @@ from thidua.accounts.permissions import Scope, can, is_admin, unit_scope
 from thidua.core.errors import DomainError, PermissionDeniedError
 from thidua.core.text import sort_key
 from thidua.orgs import forms, selectors, services
-from thidua.orgs.models import EmulationGroup, GroupMember, GroupYear, HeadSelection, Person, Unit
+from thidua.orgs.models import (
+    EmulationGroup,
+    GroupMember,
+    GroupYear,
+    HeadSelection,
+    Membership,
+    Person,
+    Unit,
+    active_on,
+)
 
 
 def _as_of(request: HttpRequest) -> dt.date:
@@ -56,6 +65,13 @@ def _get_to_act(request: HttpRequest, model: type[Any], pk: int, view: str, acti
 # --------------------------------------------------------------------------- read pages
 
 
+def _readable(user: Any, unit_ids: set[Any]) -> set[int]:
+    """Which of these units the user may open: a page links a unit's name only then."""
+    scope = unit_scope(user, "unit.view")
+    ids = {u for u in unit_ids if u is not None}
+    return ids if scope is None else ids & scope
+
+
 @require_GET
 def unit_tree(request: HttpRequest) -> HttpResponse:
     day = _as_of(request)
@@ -84,11 +100,14 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assert isinstance(unit, Unit)
     history = selectors.unit_history(unit)
     people = sorted(
-        Person.objects.filter(memberships__unit=unit, memberships__valid_to__isnull=True).distinct(),
+        Person.objects.filter(
+            pk__in=Membership.objects.filter(active_on(timezone.localdate()), unit=unit).values("person_id")
+        ),
         key=lambda p: sort_key(p.full_name),
     )
     children = sorted(unit.children.all(), key=lambda u: sort_key(u.name))
     user = request.user
+    linked = {unit.parent_id} | {u.pk for u in history.predecessors} | {u.pk for u in history.successors}
     return render(
         request,
         "orgs/unit_detail.html",
@@ -98,6 +117,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "group_years": selectors.groups_of_unit(unit),
             "people": people,
             "children": children,
+            "readable_units": _readable(user, linked),
             "can_change": can(user, "unit.change", unit),
             "can_reorganise": can(user, "unit.reorganise", unit) and unit.valid_to is None,
             "can_add_child": can(user, "unit.create", unit) and unit.valid_to is None,
@@ -135,14 +155,14 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = _get_visible(request, Person, pk, "person.view")
     assert isinstance(person, Person)
+    memberships = list(person.memberships.select_related("unit").order_by(F("valid_from").desc(nulls_last=True), "-id"))
     return render(
         request,
         "orgs/person_detail.html",
         {
             "person": person,
-            "memberships": person.memberships.select_related("unit").order_by(
-                F("valid_from").desc(nulls_last=True), "-id"
-            ),
+            "memberships": memberships,
+            "readable_units": _readable(request.user, {m.unit_id for m in memberships}),
             "can_change": can(request.user, "person.change", person),
         },
     )
@@ -167,10 +187,16 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     group = _get_visible(request, EmulationGroup, pk, "group.view")
     assert isinstance(group, EmulationGroup)
     years = selectors.group_years(group)
-    manageable = {y.year.pk for y in years if can(request.user, "groupyear.manage", y.year)}
+    user = request.user
+    composable = {y.year.pk for y in years if can(user, "groupyear.compose", y.year)}
+    manageable = {y.year.pk for y in years if can(user, "groupyear.manage", y.year)}
+    shown = {group.organiser_id} | {u.pk for y in years for u in y.members}
     year_numbers = {y.year.year for y in years}
-    # The next year is set up once from the year before; afterwards its own head manages it.
-    can_set_next = {y.year.pk for y in years if y.year.pk in manageable and y.year.year + 1 not in year_numbers}
+    # The next year is set up once from the year before (by its head or the organiser); afterwards
+    # only the organiser changes it.
+    can_set_next = {
+        y.year.pk for y in years if y.year.pk in manageable | composable and y.year.year + 1 not in year_numbers
+    }
     return render(
         request,
         "orgs/group_detail.html",
@@ -180,6 +206,8 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "handovers": selectors.group_handovers(group),
             "rotation": group.rotation.select_related("unit"),
             "can_change": can(request.user, "group.change", group),
+            "composable": composable,
+            "readable_units": _readable(user, shown),
             "manageable": manageable,
             "can_set_next": can_set_next,
             "can_handover": bool(manageable),
@@ -517,11 +545,25 @@ def _group_url(group: EmulationGroup, year: int | None = None) -> str:
     return f"{url}#year-{year}" if year else url
 
 
-def _group_units(group: EmulationGroup) -> list[Unit]:
-    """Units that belong to the group in some year or in its rotation: the usual member choices."""
+def _placeable_units(request: HttpRequest, group: EmulationGroup, existing: GroupYear | None) -> Any:
+    """Units the user may put in this group-year: the organiser's scope, and the year's members."""
+    if unit_scope(request.user, "groupyear.compose", [Scope.ORGANISER]) is None:
+        return Unit.objects.all()
+    keep = Q(group_memberships__group_year=existing) if existing is not None else Q(pk__in=[])
+    return Unit.objects.filter(Q(pk__in=services.organiser_scope(group)) | keep).distinct()
+
+
+def _group_units(group: EmulationGroup, user: Any, existing: GroupYear | None) -> list[Unit]:
+    """Units that belong to the group in some year or in its rotation and that the user may place
+    in this year: the usual member choices."""
     units = Unit.objects.filter(
         Q(group_memberships__group_year__group=group) | Q(pk__in=group.rotation.values("unit_id"))
     ).distinct()
+    if unit_scope(user, "groupyear.compose", [Scope.ORGANISER]) is not None:
+        allowed = services.organiser_scope(group)
+        if existing is not None:
+            allowed |= set(existing.memberships.values_list("unit_id", flat=True))
+        units = units.filter(pk__in=allowed)
     return sorted(units, key=lambda u: sort_key(u.name))
 
 
@@ -581,10 +623,8 @@ def group_year_edit(request: HttpRequest, pk: int, year: int | None = None) -> H
     existing: GroupYear | None = None
     if year is not None:
         existing = get_object_or_404(GroupYear.objects.select_related("head", "deputy"), group=group, year=year)
-        _deny_unless(request, "groupyear.manage", existing)
-    else:
-        _deny_unless(request, "group.change", group)
-    candidates = _group_units(group)
+    _deny_unless(request, "groupyear.compose", existing or group)
+    candidates = _group_units(group, request.user, existing)
     if existing is not None:
         initial: dict[str, Any] = {
             "year": existing.year,
@@ -608,10 +648,11 @@ def group_year_edit(request: HttpRequest, pk: int, year: int | None = None) -> H
     assert isinstance(members, ModelMultipleChoiceField)
     members.queryset = Unit.objects.filter(pk__in=[u.pk for u in candidates])
     members.choices = [(u.pk, f"{u.name} ({u.code})") for u in candidates]
+    placeable = _placeable_units(request, group, existing)
     for name in ("extra_members", "head", "deputy"):
         field = form.fields[name]
         assert isinstance(field, forms.UnitRefField | forms.UnitCodesField)
-        field.queryset = Unit.objects.all()
+        field.queryset = placeable
         if isinstance(field, forms.UnitRefField):
             field.suggest(units=candidates)
 
@@ -644,7 +685,8 @@ def group_year_edit(request: HttpRequest, pk: int, year: int | None = None) -> H
 def group_year_next(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     group = _get_visible(request, EmulationGroup, pk, "group.view")
     gy = get_object_or_404(GroupYear.objects.select_related("head"), group=group, year=year)
-    _deny_unless(request, "groupyear.manage", gy)
+    if not services.may_set_next_year(request.user, gy):
+        raise PermissionDenied
     members = [gm.unit for gm in GroupMember.objects.filter(group_year=gy).select_related("unit")]
     form = forms.GroupYearNextForm(_data(request))
     for name in ("head", "deputy"):

@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Avg, Case, Count, DecimalField, F, Max, Q, Sum, When
 from django.utils import timezone
 
+from thidua.accounts.permissions import unit_scope
 from thidua.campaigns import aggregation, periods
 from thidua.campaigns.aggregation import Partial, Spec
 from thidua.campaigns.models import (
@@ -404,6 +405,7 @@ class Dashboard:
     statuses: list[StatusRow] = field(default_factory=list)
     status_counts: Counter[str] = field(default_factory=Counter)
     period_keys: list[str] = field(default_factory=list)
+    approved_forced: bool = False  # the viewer may not read every member's drafts: approved figures only
 
 
 def _league(
@@ -518,17 +520,29 @@ def campaign_dashboard(
 
 
 def group_dashboard(
-    *, campaign: Campaign, group_year: GroupYear, approved_only: bool = False, rank_by: int | None = None
+    *,
+    campaign: Campaign,
+    group_year: GroupYear,
+    viewer: Any,
+    approved_only: bool = False,
+    rank_by: int | None = None,
 ) -> Dashboard:
-    """An emulation group's year: its members' totals, league and reports."""
+    """An emulation group's year: its members' totals, league and reports.
+
+    Membership of a group shows the group's results, not the other members' work in progress: a
+    viewer without `report.view` on every member (None: a trusted caller) sees approved figures only."""
     graph = unit_graph()
     members = list(Unit.objects.filter(group_memberships__group_year=group_year).order_by("name"))
+    forced = False
+    if viewer is not None and not approved_only:
+        readable = unit_scope(viewer, "report.view")
+        forced = readable is not None and any(m.pk not in readable for m in members)
     member_units = {m.pk: graph.subtree([m.pk]) for m in members}
     every = set().union(*member_units.values()) if member_units else set()
-    return _dashboard(
+    board = _dashboard(
         campaign=campaign,
         year=group_year.year,
-        approved_only=approved_only,
+        approved_only=approved_only or forced,
         total_key="total",
         total_root=None,
         total_units=every,
@@ -537,6 +551,8 @@ def group_dashboard(
         rank_by=rank_by,
         status_units=_participants_in(campaign, {m.pk for m in members}),
     )
+    board.approved_forced = forced
+    return board
 
 
 # --------------------------------------------------------------------------- models registry

@@ -125,7 +125,7 @@ def test_group_dashboard_and_model_counts(camp, org):
     from thidua.orgs import services as orgs
 
     gy = orgs.group_year_set(actor=None, group=org["group"], year=2024, members=[org["ls"], org["cb"]])
-    board = selectors.group_dashboard(campaign=c, group_year=gy, rank_by=camp["registered"].pk)
+    board = selectors.group_dashboard(campaign=c, group_year=gy, viewer=None, rank_by=camp["registered"].pk)
     line = next(line for line in board.lines if line.indicator == camp["registered"])
     assert line.actual == D(13298)
     assert [row.unit.code for row in board.league] == ["CB", "LS"]

@@ -102,6 +102,7 @@ def group_dashboard(request: HttpRequest, pk: int, gy: int) -> HttpResponse:
     board = selectors.group_dashboard(
         campaign=campaign,
         group_year=group_year,
+        viewer=request.user,
         approved_only=request.GET.get("approved") == "1",
         rank_by=int_param(request, "rank_by"),
     )

@@ -52,7 +52,9 @@ def export_dashboard(request: HttpRequest, pk: int, table: str, fmt: str) -> Htt
     gy_id = int_param(request, "group_year")
     if gy_id is not None:
         gy = visible(request, GroupYear, gy_id, "group.view")
-        board = selectors.group_dashboard(campaign=campaign, group_year=gy, approved_only=approved, rank_by=rank_by)
+        board = selectors.group_dashboard(
+            campaign=campaign, group_year=gy, viewer=request.user, approved_only=approved, rank_by=rank_by
+        )
     else:
         unit_id = int_param(request, "unit")
         root = get_object_or_404(Unit, pk=unit_id) if unit_id else _default_root(request.user, campaign)

@@ -91,7 +91,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if not can_edit:
-            raise Http404
+            # The report is visible (else 404 above): refusing the action is a 403, as everywhere.
+            raise PermissionDenied
         try:
             result = services.report_save_values(
                 actor=request.user,

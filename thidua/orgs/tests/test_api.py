@@ -306,14 +306,25 @@ def test_board_officer_organises_a_bloc(world, make_user, api, mode):
 
 @pytest.mark.parametrize("mode", MODES)
 def test_group_head_officer_rights_follow_the_head_unit(world, make_user, api, mode):
+    """Issue 9, item 4: the head unit may not compose its year (members, head, deputy); it sets up
+    the next year once, with this year's members; the organiser composes within its scope."""
     group = world["group"]
     ls, cb = world["ls"], world["cb"]
+    stranger = services.unit_create(actor=None, code="XA", name="Đơn vị ở nơi khác", valid_from=dt.date(2020, 1, 1))
     ls_head = api(make_user("group_head", ls), mode)
+    before = db_state()
     response = ls_head.put(
         f"/orgs/groups/{group.pk}/years/2022",
-        {"member_ids": [ls.pk, cb.pk], "head_id": ls.pk, "deputy_id": cb.pk, "decided_on": "2021-12-15"},
+        {"member_ids": [ls.pk, stranger.pk], "head_id": stranger.pk, "deputy_id": ls.pk},
     )
-    assert response.status_code == 200, response.content
+    assert response.status_code == 403, response.content
+    response = ls_head.post(
+        f"/orgs/groups/{group.pk}/years/2022/next",
+        {"by": "election", "head_id": stranger.pk, "member_ids": [ls.pk, cb.pk, stranger.pk]},
+    )
+    assert response.status_code == 403, response.content
+    assert db_state() == before
+
     response = ls_head.post(
         f"/orgs/groups/{group.pk}/years/2022/next",
         {"by": "election", "head_id": cb.pk, "deputy_id": ls.pk, "decided_on": "2022-12-02"},
@@ -329,17 +340,28 @@ def test_group_head_officer_rights_follow_the_head_unit(world, make_user, api, m
         ls_head.put(f"/orgs/groups/{group.pk}/years/2023", {"member_ids": [ls.pk], "head_id": ls.pk}).status_code == 403
     )
     assert ls_head.post(f"/orgs/groups/{group.pk}/years/2022/next", {"by": "rotation"}).status_code == 403
-    assert db_state() == before
-
     cb_head = Api(Client(), make_user("group_head", cb), "token")
     assert cb_head.put(f"/orgs/groups/{group.pk}/years/2022", {"member_ids": [ls.pk]}).status_code == 403
     response = cb_head.put(
         f"/orgs/groups/{group.pk}/years/2023", {"member_ids": [ls.pk, cb.pk], "head_id": cb.pk, "deputy_id": ls.pk}
     )
+    assert response.status_code == 403
+    assert db_state() == before
+
+    board = Api(Client(), make_user("board", world["central"]), "token")
+    response = board.put(
+        f"/orgs/groups/{group.pk}/years/2023",
+        {"member_ids": [ls.pk, cb.pk, stranger.pk], "head_id": stranger.pk, "deputy_id": ls.pk},
+    )
+    assert response.status_code == 400 and response.json()["code"] == "outside_scope"
+    assert db_state() == before
+    response = board.put(
+        f"/orgs/groups/{group.pk}/years/2023", {"member_ids": [ls.pk, cb.pk], "head_id": ls.pk, "deputy_id": cb.pk}
+    )
     assert response.status_code == 200
-    assert GroupYear.objects.get(group=group, year=2023).head_id == cb.pk
+    assert GroupYear.objects.get(group=group, year=2023).head_id == ls.pk
     years = cb_head.get(f"/orgs/groups/{group.pk}").json()["years"]
-    assert [(y["year"], y["head"]["code"]) for y in years] == [(2023, "CB"), (2022, "LS")]
+    assert [(y["year"], y["head"]["code"]) for y in years] == [(2023, "LS"), (2022, "LS")]
 
 
 @pytest.mark.parametrize("mode", MODES)

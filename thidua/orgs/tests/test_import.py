@@ -606,3 +606,33 @@ def test_templates_download_and_read_back(client, org, admin, stash_dir, fmt, ki
     result = imports.IMPORTERS[kind].dry_run(admin, response.content, filename=f"mau.{fmt}")
     assert result.ok, [str(p) for p in result.problems]
     assert len(result.preview) == 1
+
+
+def test_group_head_officer_cannot_compose_its_year_by_import(org, make_user, fmt):
+    """Issue 9, item 4: members, head and deputy are the organiser's, also through the import."""
+    from thidua.accounts.models import Role, RoleAssignment
+
+    head = make_user("group_head", org["ls"])
+    RoleAssignment.objects.create(user=head, role=Role.UNIT_OFFICER, unit=org["ls"])  # holds import.run
+    rows = [GROUP_HEADER, ["CUM-BG", 2022, "LS", "trưởng"], ["CUM-BG", 2022, "LS-X1", ""]]
+    assert_refused("groups", head, fmt, rows, row=2, column="Mã cụm, khối", needle="không có quyền")
+    rows = [GROUP_HEADER, ["CUM-BG", 2023, "LS", "trưởng"], ["CUM-BG", 2023, "CB", ""]]
+    assert_refused("groups", head, fmt, rows, row=2, column="Mã cụm, khối", needle="không có quyền")
+
+
+def test_organiser_imports_members_only_within_its_scope(org, make_user, fmt, tmp_path):
+    from thidua.orgs import services
+
+    services.unit_create(actor=None, code="XA", name="Đơn vị ở nơi khác")
+    board = make_user("board", org["central"])
+    rows = [GROUP_HEADER, ["CUM-BG", 2022, "LS", "trưởng"], ["CUM-BG", 2022, "CB", ""], ["CUM-BG", 2022, "XA", ""]]
+    assert_refused("groups", board, fmt, rows, row=4, column="Mã đơn vị", needle="không thuộc phạm vi")
+    before = db_state()
+    path = tmp_path / f"cum.{fmt}"
+    path.write_bytes(upload(fmt, rows)[0])
+    with pytest.raises(CommandError):
+        call_command("import", "groups", str(path), "--user", board.username, "--apply")
+    assert db_state() == before
+    rows = [GROUP_HEADER, ["CUM-BG", 2022, "LS", "trưởng"], ["CUM-BG", 2022, "CB", ""], ["CUM-BG", 2022, "LS-X1", ""]]
+    assert run("groups", board, fmt, rows).applied
+    assert GroupMember.objects.filter(group_year__year=2022, unit=org["ls_commune"]).exists()

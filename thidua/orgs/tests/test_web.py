@@ -345,56 +345,76 @@ def test_board_officer_manages_people_and_groups_it_organises(world, make_user, 
     assert 'id="year-2025"' in page and "Năm 2025" in page
 
 
-def test_group_head_officer_manages_only_the_year_their_unit_heads(world, make_user, client):
+def test_group_head_officer_runs_the_year_but_only_the_organiser_composes_it(world, make_user, csrf_client):
+    """Issue 9, item 4: members, head and deputy are the organiser's; the head unit carries this
+    year's members into the next year once (the conference's election or the rotation)."""
     group = world["group"]
-    ls_head = make_user("group_head", world["ls"])
-    cb_head = make_user("group_head", world["cb"])
-    client.force_login(ls_head)
-    page = client.get(reverse("orgs:group_detail", args=[group.pk])).content.decode()
-    assert reverse("orgs:group_year_edit", args=[group.pk, 2022]) in page
-    assert reverse("orgs:group_edit", args=[group.pk]) not in page
-
+    ls, cb = world["ls"], world["cb"]
+    ls_head = csrf_client(make_user("group_head", ls))
+    page = ls_head.get(reverse("orgs:group_detail", args=[group.pk])).content.decode()
     edit_2022 = reverse("orgs:group_year_edit", args=[group.pk, 2022])
-    assert client.get(edit_2022).status_code == 200
-    response = client.post(
-        edit_2022,
-        {
-            "members": [world["ls"].pk, world["cb"].pk],
-            "head": "LS",
-            "deputy": "CB",
-            "head_selection": "election",
-            "decided_on": "2021-12-15",
-        },
+    assert f'href="{edit_2022}"' not in page
+    assert reverse("orgs:group_edit", args=[group.pk]) not in page
+    assert reverse("orgs:group_year_next", args=[group.pk, 2022]) in page
+
+    assert ls_head.get(edit_2022).status_code == 403
+    stranger = services.unit_create(actor=None, code="XA", name="Đơn vị ở nơi khác", valid_from=dt.date(2020, 1, 1))
+    before = db_state()
+    response = ls_head.post(
+        edit_2022, {"members": [ls.pk], "extra_members": "XA", "head": "XA", "head_selection": "election"}
     )
-    assert response.status_code == 302
-    assert GroupYear.objects.get(group=group, year=2022).decided_on == dt.date(2021, 12, 15)
+    assert response.status_code == 403
+    assert db_state() == before
 
     # The conference of 2022 elects Cao Bằng to head 2023.
-    response = client.post(
+    response = ls_head.post(
         reverse("orgs:group_year_next", args=[group.pk, 2022]),
         {"by": "election", "head": "CB", "deputy": "LS", "decided_on": "2022-12-02"},
     )
     assert response.status_code == 302
     gy2023 = GroupYear.objects.get(group=group, year=2023)
-    assert gy2023.head_id == world["cb"].pk
+    assert gy2023.head_id == cb.pk
+    assert set(gy2023.memberships.values_list("unit_id", flat=True)) == {ls.pk, cb.pk}
 
-    # From now on 2023 belongs to Cao Bằng's head officer, not to Lạng Sơn's.
+    # 2023 exists: neither Lạng Sơn's nor Cao Bằng's head officer rewrites it.
     before = db_state()
     edit_2023 = reverse("orgs:group_year_edit", args=[group.pk, 2023])
-    assert client.get(edit_2023).status_code == 403
-    response = client.post(edit_2023, {"members": [world["ls"].pk], "head": "LS", "head_selection": "election"})
+    assert ls_head.get(edit_2023).status_code == 403
+    response = ls_head.post(reverse("orgs:group_year_next", args=[group.pk, 2022]), {"by": "rotation"})
     assert response.status_code == 403
-    response = client.post(reverse("orgs:group_year_next", args=[group.pk, 2022]), {"by": "rotation"})
+    cb_head = csrf_client(make_user("group_head", cb))
+    assert cb_head.get(edit_2022).status_code == 403
+    response = cb_head.post(
+        edit_2023, {"members": [ls.pk, cb.pk], "extra_members": "XA", "head": "CB", "head_selection": "election"}
+    )
     assert response.status_code == 403
     assert db_state() == before
+    assert (
+        reverse("orgs:group_year_next", args=[group.pk, 2023])
+        in cb_head.get(reverse("orgs:group_detail", args=[group.pk])).content.decode()
+    )
 
-    client.force_login(cb_head)
-    assert client.get(edit_2022).status_code == 403
-    response = client.post(
+    # The organiser (the Central Committee's board) composes, within its scope only.
+    board = csrf_client(make_user("board", world["central"]))
+    response = board.post(
         edit_2023,
-        {"members": [world["ls"].pk, world["cb"].pk], "head": "CB", "deputy": "LS", "head_selection": "election"},
+        {
+            "members": [ls.pk, cb.pk],
+            "extra_members": "LS-X1",
+            "head": "CB",
+            "deputy": "LS",
+            "head_selection": "election",
+        },
     )
     assert response.status_code == 302
+    assert world["ls_commune"].pk in set(gy2023.memberships.values_list("unit_id", flat=True))
+    before = db_state()
+    response = board.post(
+        edit_2023, {"members": [ls.pk, cb.pk], "extra_members": "XA", "head": "CB", "head_selection": "election"}
+    )
+    assert response.status_code == 200 and "XA" in response.content.decode()
+    assert db_state() == before
+    assert stranger.pk not in set(gy2023.memberships.values_list("unit_id", flat=True))
 
 
 @pytest.mark.parametrize("query", ["lang son", "Lang Son", "Lạng Sơn", "LẠNG SƠN", "lạng"])
@@ -492,3 +512,13 @@ def test_unit_list_and_group_detail_query_counts_stay_flat(world, make_user, cli
     with django_assert_max_num_queries(11):
         response = client.get(reverse("orgs:group_detail", args=[group.pk]))
     assert response.content.decode().count('class="card" id="year-') == 10
+
+
+def test_ids_in_links_are_not_written_with_thousands_separators(org, make_user, client):
+    """Found by the crawl on PostgreSQL: unit 1231 linked to ?parent=1.231, which answers 404."""
+    unit = Unit.objects.create(pk=12345, code="LS-X12345", name="Xã số lớn", parent=org["ls"])
+    client.force_login(make_user("admin"))
+    page = client.get(reverse("orgs:unit_detail", args=[unit.pk])).content.decode()
+    assert "?parent=12345" in page and "?unit=12345" in page
+    assert "12.345" not in page
+    assert client.get(reverse("orgs:unit_create") + "?parent=12345").status_code == 200

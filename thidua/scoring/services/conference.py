@@ -262,10 +262,9 @@ def conference_next_head(
         if chosen is not None and chosen.pk not in members:
             raise DomainError(_("%(u)s không phải thành viên của cụm/khối.") % {"u": chosen}, field="head")
     existing = GroupYear.objects.filter(group=gy.group, year=gy.year + 1).first()
-    if actor is not None and existing is not None and not can(actor, "groupyear.manage", existing):
+    if actor is not None and existing is not None and not can(actor, "groupyear.compose", existing):
         raise DomainError(
-            _("Năm %(y)s đã được thiết lập; chỉ cụm/khối trưởng năm đó hoặc đơn vị tổ chức mới thay đổi được.")
-            % {"y": existing.year},
+            _("Năm %(y)s đã được thiết lập; chỉ đơn vị tổ chức mới thay đổi được.") % {"y": existing.year},
             code="next_year_exists",
         )
     nxt = org_services.group_year_next(

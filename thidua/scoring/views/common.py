@@ -76,6 +76,8 @@ def year_context(request: HttpRequest, gy: GroupYear, tab: str) -> dict[str, Any
         "can_manage": can(user, "agreement.manage", gy),
         "can_moderate": can(user, "score.moderate", gy),
         "can_conference": can(user, "conference.manage", gy),
+        # The conference page shows a held conference to everyone, an unheld one to its managers.
+        "show_conference": can(user, "conference.manage", gy) or selectors.conference_of(gy) is not None,
         "can_cross": can(user, "score.cross", gy),
         "my_units": selectors.self_units(user, gy),
     }

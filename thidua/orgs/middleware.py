@@ -1,0 +1,22 @@
+"""Once per request, before any permission is asked: is the cached unit graph still current?"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from thidua.orgs.graph import sync
+
+
+class ScopeGenerationMiddleware:
+    """Reads the stored scope generation (one single-row query) and drops a stale unit graph, so
+    that a unit moved or merged through another process changes scopes here on the next request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/static/"):
+            sync()
+        return self.get_response(request)
