@@ -23,6 +23,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -242,7 +243,12 @@ def backup_create(*, out: Path, progress: Progress = _no_progress) -> Manifest:
         total = sum(path.stat().st_size for _name, path in sources)
         done = 0
         for index, (name, path) in enumerate(sources, start=1):
-            manifest.members.append(Member(name, path.stat().st_size, _sha256_file(path)))
+            try:
+                manifest.members.append(Member(name, path.stat().st_size, _sha256_file(path)))
+            except OSError as exc:  # an evidence file deleted while the backup runs
+                raise BackupError(
+                    _("Không đọc được %(name)s: %(error)s; hãy chạy lại.") % {"name": name, "error": exc}
+                ) from exc
             done += manifest.members[-1].size
             progress("checksums", index, len(sources), done, total)
         partial = Path(work) / (out.name + ".partial")
@@ -322,8 +328,7 @@ def _stage(tar: tarfile.TarFile, staging: Path, progress: Progress, *, vendor: s
         check_member_name(info.name)
         if not info.isfile():
             raise BackupError(_("Bản sao lưu chứa mục không phải tệp thường: %(name)s") % {"name": info.name})
-    names = [info.name for info in members]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
+    duplicates = sorted(n for n, times in Counter(info.name for info in members).items() if times > 1)
     if duplicates:
         raise BackupError(_("Bản sao lưu chứa tệp trùng tên: %(names)s") % {"names": ", ".join(duplicates)})
     by_name = {info.name: info for info in members}

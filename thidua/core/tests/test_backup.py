@@ -29,8 +29,6 @@ ROOT = Path(__file__).resolve().parents[3]
 TIMEOUT = 600  # a demo load on a loaded two-core machine
 AUDIT_TABLE = "core_auditentry"
 
-pytestmark = pytest.mark.slow
-
 
 # --- helpers --------------------------------------------------------------------------------------------
 
@@ -173,6 +171,7 @@ def _assert_untouched(var_dir: Path) -> None:
     assert [p.name for p in var_dir.iterdir() if p.name.startswith(".thidua-")] == []
 
 
+@pytest.mark.slow
 def test_the_demo_round_trips_through_a_backup(sqlite_source: Source, tmp_path: Path) -> None:
     source = sqlite_source
     assert sum(source.counts.values()) > 1000 and len(source.media) == 3
@@ -201,6 +200,7 @@ def test_the_demo_round_trips_through_a_backup(sqlite_source: Source, tmp_path: 
     assert "[ ]" not in run(target, "showmigrations").stdout
 
 
+@pytest.mark.slow
 def test_a_changed_byte_is_refused_and_nothing_is_restored(sqlite_source: Source, tmp_path: Path) -> None:
     archive = tmp_path / "changed.tar"
     with tarfile.open(sqlite_source.archive) as src, tarfile.open(archive, "w") as dst:
@@ -218,6 +218,7 @@ def test_a_changed_byte_is_refused_and_nothing_is_restored(sqlite_source: Source
     _assert_untouched(target)
 
 
+@pytest.mark.slow
 def test_a_path_outside_the_archive_is_refused(sqlite_source: Source, tmp_path: Path) -> None:
     archive = tmp_path / "traversal.tar"
     member = "../../etc/passwd"
@@ -234,6 +235,7 @@ def test_a_path_outside_the_archive_is_refused(sqlite_source: Source, tmp_path: 
     assert not (tmp_path / "a" / "etc").exists() and not (tmp_path / "etc").exists()
 
 
+@pytest.mark.slow
 def test_an_archive_of_another_vendor_is_refused(sqlite_source: Source, tmp_path: Path) -> None:
     archive = tmp_path / "other.tar"
     rewrite(sqlite_source.archive, archive, edit=lambda m: m.update(database_vendor="postgresql"))
@@ -244,6 +246,18 @@ def test_an_archive_of_another_vendor_is_refused(sqlite_source: Source, tmp_path
     _assert_untouched(target)
 
 
+@pytest.mark.slow
+def test_an_archive_from_a_newer_thidua_is_refused(sqlite_source: Source, tmp_path: Path) -> None:
+    archive = tmp_path / "newer.tar"
+    rewrite(sqlite_source.archive, archive, edit=lambda m: m["migrations"]["core"].append("9999_from_the_future"))
+    target = tmp_path / "fresh"
+    result = run(target, "restore", str(archive), check=False)
+    assert result.returncode != 0
+    assert "core.9999_from_the_future" in result.stderr
+    _assert_untouched(target)
+
+
+@pytest.mark.slow
 def test_a_database_with_data_is_replaced_only_with_force(sqlite_source: Source, tmp_path: Path) -> None:
     # A copy of the source, changed after the backup: one more file and one more audit row.
     target = tmp_path / "live"
@@ -317,6 +331,7 @@ def pg_databases() -> Iterator[tuple[str, str]]:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.mark.slow
 def test_the_demo_round_trips_on_postgresql(pg_databases: tuple[str, str], tmp_path: Path) -> None:
     src, dst = pg_databases
     source, target = tmp_path / "source", tmp_path / "target"
