@@ -17,6 +17,7 @@ class ScopeGenerationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path.startswith("/static/"):
+        # Static files and the liveness probe ask no permission (and /livez must not need the database).
+        if not request.path.startswith(("/static/", "/livez")):
             sync()
         return self.get_response(request)
