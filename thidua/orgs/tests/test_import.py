@@ -270,12 +270,14 @@ def test_formula_text_in_csv(org, admin):
     assert_refused("units", admin, "csv", rows, row=2, column="Tên đơn vị", needle="công thức")
 
 
-def test_unknown_extra_columns_warn_but_import(org, admin, fmt):
+def test_unknown_extra_columns_are_refused_never_dropped(org, admin, fmt):
     rows = [[*UNIT_HEADER, "Ghi chú"], ["LS-X9", "Xã Mới", "", "", "LS", "", "bỏ qua"]]
+    before = db_state()
     result = run("units", admin, fmt, rows)
-    assert result.applied
-    assert [p.code for p in result.warnings] == ["unknown_columns"]
-    assert "Ghi chú" in result.warnings[0].message
+    assert not result.applied
+    assert [p.code for p in result.errors] == ["unknown_columns"]
+    assert "Ghi chú" in result.errors[0].message
+    assert db_state() == before
 
 
 def test_user_without_import_right_is_refused(org, make_user, fmt):
