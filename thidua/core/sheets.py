@@ -448,7 +448,7 @@ def _read_worksheet(workbook: Any, sheet: Any, filename: str, limits: Limits, ra
             # cell at XFD1048576 would become 17 billion empty cells) and hides the merged ranges.
             parser = WorkSheetParser(
                 src,
-                workbook.shared_strings,
+                sheet._shared_strings,
                 data_only=False,
                 epoch=workbook.epoch,
                 date_formats=workbook._date_formats,

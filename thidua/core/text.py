@@ -84,7 +84,7 @@ _NOT_VIETNAMESE_LATIN1 = frozenset(
     chr(c) for c in range(0xA1, 0x100) if chr(c) not in "àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ×÷"
 ) - {"\xad", "°", "±", "²", "³", "´", "·", "º", "ª", "«", "»", "¼", "½", "¾", "§", "©", "®", "¿", "¡"}
 _TCVN3_ONLY = frozenset("¡¢£¤¥¦§¨©ª«¬®µ¶·¸¹»¼½¾")
-_VIETNAMESE_ONLY = frozenset("ăâđơưĂĐƠƯ") | frozenset(chr(c) for c in range(0x1EA0, 0x1EFA))
+_VIETNAMESE_ONLY = frozenset("ăđơưĂĐƠƯ") | frozenset(chr(c) for c in range(0x1EA0, 0x1EFA))
 
 
 def legacy_vietnamese(texts: list[str] | tuple[str, ...]) -> tuple[str, str] | None:

@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl.worksheet.formula import ArrayFormula
 
-from thidua.core import tabular
+from thidua.core.sheets import Limits
 from thidua.core.tabular import (
     CellError,
     Column,
@@ -228,7 +228,7 @@ def test_damaged_workbook():
 
 
 def test_workbook_expanding_too_much_is_refused():
-    limits = tabular.Limits(xlsx_max_uncompressed=1000)
+    limits = Limits(xlsx_max_uncompressed=1000)
     table = read_table(xlsx_bytes([HEADER, ["A", "B"]]), SPEC, filename="bom.xlsx", limits=limits)
     assert "giải nén" in only(table, "zip_bomb")[0].message
 

@@ -12,7 +12,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import translation
 
+from thidua.core import tabular
 from thidua.core.models import AuditEntry
 from thidua.orgs import imports
 from thidua.orgs.models import (
@@ -608,3 +610,20 @@ def test_templates_download_and_read_back(client, org, admin, stash_dir, fmt, ki
     result = imports.IMPORTERS[kind].dry_run(admin, response.content, filename=f"mau.{fmt}")
     assert result.ok, [str(p) for p in result.problems]
     assert len(result.preview) == 1
+
+
+def test_headers_in_english_are_read_whatever_the_ui_language():
+    # A units file written with the English headers, read with the page in either language,
+    # keeps its parent and effective-date columns (they were silently dropped before).
+    spec = imports.UnitImport().spec()
+    with translation.override("en"):
+        english = [str(c.label) for c in spec.columns]
+    assert english != [c.label for c in spec.columns]
+    for ui in ("vi", "en"):
+        with translation.override(ui):
+            table = tabular.read_table(
+                as_csv([english, ["LS-X2", "Xã", "", "", "LS", "01/07/2025"]]), spec, filename="u.csv"
+            )
+        assert table.ok, [str(p) for p in table.problems]
+        assert table.rows[0]["parent_code"] == "LS"
+        assert table.rows[0]["valid_from"] is not None
