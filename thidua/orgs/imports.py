@@ -88,15 +88,33 @@ def _date(value: dt.date | None) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
-def by_code(model: Any, codes: Iterable[str]) -> dict[str, Any]:
+# Look-ups by a file's codes go in chunks: one IN (…) per 400 codes keeps every query under
+# SQLite's limit on bound variables (999 before 3.32) whatever the size of the file.
+LOOKUP_CHUNK = 400
+
+
+def chunks(values: Iterable[Any], size: int = LOOKUP_CHUNK) -> Iterable[list[Any]]:
+    batch: list[Any] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def by_code(model: Any, codes: Iterable[str], *, queryset: Any = None) -> dict[str, Any]:
     """Objects whose code matches one of `codes`, ignoring case, keyed by the lower-cased code."""
-    given = {c for c in codes if c}
-    if not given:
-        return {}
-    wanted = {c.lower() for c in given}
-    # LOWER() in SQLite folds ASCII only: also match the codes as written.
-    found = model.objects.annotate(code_lower=Lower("code")).filter(Q(code_lower__in=wanted) | Q(code__in=given))
-    return {obj.code.lower(): obj for obj in found if obj.code.lower() in wanted}
+    given = sorted({c for c in codes if c})
+    base = queryset if queryset is not None else model.objects.all()
+    found: dict[str, Any] = {}
+    for batch in chunks(given, LOOKUP_CHUNK // 2):
+        wanted = {c.lower() for c in batch}
+        # LOWER() in SQLite folds ASCII only: also match the codes as written.
+        rows = base.annotate(code_lower=Lower("code")).filter(Q(code_lower__in=wanted) | Q(code__in=batch))
+        found.update({obj.code.lower(): obj for obj in rows if obj.code.lower() in wanted})
+    return found
 
 
 def both_languages(label: Any) -> list[str]:
@@ -644,7 +662,8 @@ class GroupMemberImport(Importer):
         by_pk = {g.pk: g for g in groups.values()}
         existing = {
             (gy.group_id, gy.year): gy
-            for gy in GroupYear.objects.filter(group__in=list(by_pk.values())).select_related("head", "deputy")
+            for batch in chunks(by_pk)
+            for gy in GroupYear.objects.filter(group_id__in=batch).select_related("head", "deputy")
         }
         return [
             self._batch_step(user, table, by_pk[group_pk], year, batch, units, existing.get((group_pk, year)))
