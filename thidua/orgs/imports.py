@@ -60,6 +60,8 @@ class ImportResult(HasProblems):
     preview: list[PreviewRow] = field(default_factory=list)
     row_count: int = 0
 
+    needs_confirm: bool = False  # a replace shrinks a set by more than half: apply only when confirmed
+
     @property
     def created(self) -> int:
         return sum(1 for p in self.preview if p.action == "create")
@@ -125,6 +127,27 @@ def both_languages(label: Any) -> list[str]:
     return spellings
 
 
+SHRINK = "shrink"
+
+
+def _hold_shrinks(table: Table, *, confirmed: bool) -> bool:
+    """A plan marks each replace that shrinks a set by more than half with a "shrink" warning;
+    unconfirmed, each becomes an error on its rows, so nothing is written. True when any was found."""
+    shrinks = [p for p in table.problems if p.code == SHRINK]
+    if confirmed or not shrinks:
+        return bool(shrinks)
+    hint = _(
+        "Nếu đúng là muốn thay cả danh sách, hãy đánh dấu ô “Đồng ý thay cả danh sách” (dòng lệnh: --confirm-shrink)."
+    )
+    for problem in shrinks:
+        table.problems.remove(problem)
+        table.problems.append(Problem(f"{problem.message} {hint}", problem.row, problem.column, SHRINK, "error"))
+        for row in table.rows:
+            if row.number == problem.row:
+                row.valid = False
+    return True
+
+
 class Importer:
     kind = ""
     label: str | Promise = ""
@@ -138,15 +161,18 @@ class Importer:
 
     # ------------------------------------------------------------------ the shared path
 
-    def dry_run(self, user: Any, file: Source, *, filename: str = "") -> ImportResult:
+    def dry_run(self, user: Any, file: Source, *, filename: str = "", confirm_shrink: bool = False) -> ImportResult:
         """Check the file and preview the changes; never writes."""
-        return self._run(user, file, filename=filename, commit=False)
+        return self._run(user, file, filename=filename, commit=False, confirm_shrink=confirm_shrink)
 
-    def apply(self, user: Any, file: Source, *, filename: str = "") -> ImportResult:
-        """Check again and write everything in one transaction, or nothing when any row has a problem."""
-        return self._run(user, file, filename=filename, commit=True)
+    def apply(self, user: Any, file: Source, *, filename: str = "", confirm_shrink: bool = False) -> ImportResult:
+        """Check again and write everything in one transaction, or nothing when any row has a problem.
+        A replace that would shrink a set by more than half is refused unless `confirm_shrink`."""
+        return self._run(user, file, filename=filename, commit=True, confirm_shrink=confirm_shrink)
 
-    def _run(self, user: Any, file: Source, *, filename: str, commit: bool) -> ImportResult:
+    def _run(
+        self, user: Any, file: Source, *, filename: str, commit: bool, confirm_shrink: bool = False
+    ) -> ImportResult:
         result = ImportResult(kind=self.kind, preview_headers=[str(h) for h in self.preview_labels])
         if not can(user, "import.run"):
             result.problems.append(Problem(message=_("Bạn không có quyền nhập dữ liệu."), code="forbidden"))
@@ -157,6 +183,7 @@ class Importer:
             try:
                 with transaction.atomic():
                     steps = self.plan(user, table)
+                    result.needs_confirm = _hold_shrinks(table, confirmed=confirm_shrink)
                     self._execute(table, steps)
                     done = [s for s in steps if not s.failed and all(r.valid for r in s.rows)]
                     result.preview = [
@@ -743,6 +770,16 @@ class GroupMemberImport(Importer):
         before = {gm.unit.code for gm in existing.memberships.select_related("unit")} if existing else set()
         after = {u.code for u in members}
         removed = sorted(before - after)
+        if existing is not None and len(after) * 2 < len(before):
+            # A one-row file once cut a group-year from 13 members to 1 with only a warning.
+            table.add(
+                _("Tệp sẽ thay %(before)s thành viên của %(group)s năm %(year)s bằng %(after)s (bớt quá nửa).")
+                % {"before": len(before), "after": len(after), "group": group.name, "year": year},
+                row=first,
+                column="unit_code",
+                code=SHRINK,
+                severity="warning",
+            )
         if removed and existing is not None:
             table.add(
                 _("%(group)s năm %(year)s sẽ không còn các thành viên: %(units)s.")
