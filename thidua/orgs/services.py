@@ -135,13 +135,14 @@ def units_bulk_create(*, actor: Any, units: Sequence[UnitIn]) -> list[Unit]:
     from thidua.orgs.graph import bump
 
     problems: list[tuple[int, DomainError]] = []
+    types = set(UnitType.values)
     by_code = {u.code.strip().lower(): i for i, u in enumerate(units)}
     for index, item in enumerate(units):
         try:
             if not item.code.strip():
                 raise DomainError(_("Mã không được để trống."), field="code")
             _check_name(item.name)
-            if item.type not in UnitType.values:
+            if item.type not in types:
                 raise DomainError(_("Loại đơn vị không hợp lệ: %(type)s") % {"type": item.type}, field="type")
             parent = item.parent
             ended = parent.valid_to if parent is not None else None
