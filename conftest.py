@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -166,3 +166,22 @@ class CsrfClient:
 @pytest.fixture
 def csrf_client(db: Any) -> Callable[..., CsrfClient]:
     return CsrfClient
+
+
+@pytest.fixture
+def old_sqlite_limits(db: Any) -> Iterator[None]:
+    """SQLite's limit of 999 bound variables (builds before 3.32) on the test's connection."""
+    import sqlite3
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    previous = raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    try:
+        yield
+    finally:
+        raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, previous)

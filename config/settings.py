@@ -134,6 +134,16 @@ MEDIA_ROOT = VAR_DIR / "media"  # evidence files: outside the web root, served o
 
 # Upload limits: imports and evidence.
 THIDUA_IMPORT_MAX_BYTES = int(os.environ.get("THIDUA_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+# Checked before and while a table is parsed (thidua.core.sheets.Limits); refused with a message.
+THIDUA_IMPORT_MAX_ROWS = int(os.environ.get("THIDUA_IMPORT_MAX_ROWS", "100000"))
+THIDUA_IMPORT_MAX_COLUMNS = int(os.environ.get("THIDUA_IMPORT_MAX_COLUMNS", "50"))
+THIDUA_IMPORT_MAX_CELLS = int(os.environ.get("THIDUA_IMPORT_MAX_CELLS", "2000000"))
+THIDUA_IMPORT_MAX_CELL_CHARS = int(os.environ.get("THIDUA_IMPORT_MAX_CELL_CHARS", "5000"))
+THIDUA_IMPORT_XLSX_MAX_UNCOMPRESSED = int(os.environ.get("THIDUA_IMPORT_XLSX_MAX_UNCOMPRESSED", str(100 * 1024 * 1024)))
+THIDUA_IMPORT_XLSX_MAX_RATIO = int(os.environ.get("THIDUA_IMPORT_XLSX_MAX_RATIO", "200"))
+THIDUA_IMPORT_XLSX_MAX_SHARED_STRINGS = int(
+    os.environ.get("THIDUA_IMPORT_XLSX_MAX_SHARED_STRINGS", str(20 * 1024 * 1024))
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

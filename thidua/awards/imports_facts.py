@@ -42,12 +42,14 @@ def _spellings(choices: Any, extra: dict[str, tuple[str, ...]]) -> dict[str, lis
 class FactsImporter(Importer):
     """An importer of awards facts: the user must be able to record facts somewhere."""
 
-    def _run(self, user: Any, file: Source, *, filename: str, commit: bool) -> ImportResult:
+    def _run(
+        self, user: Any, file: Source, *, filename: str, commit: bool, confirm_shrink: bool = False
+    ) -> ImportResult:
         if not can(user, ACTION):
             result = ImportResult(kind=self.kind, preview_headers=[str(h) for h in self.preview_labels])
             result.problems.append(Problem(message=_("Bạn không có quyền nhập dữ liệu khen thưởng."), code="forbidden"))
             return result
-        return super()._run(user, file, filename=filename, commit=commit)
+        return super()._run(user, file, filename=filename, commit=commit, confirm_shrink=confirm_shrink)
 
 
 # --------------------------------------------------------------------------- ratings

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,6 +25,7 @@ from thidua.campaigns.services.bulk import BulkError, BulkItem, values_bulk_save
 from thidua.core import audit
 from thidua.core.errors import DomainError
 from thidua.core.tabular import Column, ColumnType, HasProblems, Problem, Table, TableSpec, read_table
+from thidua.orgs.imports import by_code, chunks
 from thidua.orgs.models import Unit
 
 Source = bytes | IO[bytes] | Path | Any
@@ -119,16 +119,13 @@ def import_values(
 
 
 def _items(actor: Any, campaign: Campaign, table: Table) -> list[BulkItem]:
-    codes = {str(r["unit"]) for r in table.rows if r["unit"]}
-    units = {
-        u.code.casefold(): u for u in Unit.objects.annotate(lc=Lower("code")).filter(lc__in=[c.lower() for c in codes])
-    }
+    units = by_code(Unit, (str(r["unit"]) for r in table.rows if r["unit"]))
     indicators = set(campaign.indicators.values_list("code", flat=True))
     items: list[BulkItem] = []
     for row in table.rows:
         if not row.valid:
             continue
-        unit = units.get(str(row["unit"]).casefold())
+        unit = units.get(str(row["unit"]).lower())
         if unit is None or not can(actor, "report.view", unit):
             # Another unit's code reads the same as an unknown one: nothing about it leaks.
             table.add(
@@ -171,12 +168,12 @@ def _items(actor: Any, campaign: Campaign, table: Table) -> list[BulkItem]:
 
 def _preview(campaign: Campaign, items: list[BulkItem]) -> list[PreviewLine]:
     """Each figure with the value it replaces (one query for all)."""
+    periods_in_file = sorted({i.period for i in items})
     current = {
         (unit_id, period, code, breakdown): value
+        for batch in chunks(sorted({i.unit.pk for i in items}))
         for unit_id, period, code, breakdown, value in Value.objects.filter(
-            report__campaign=campaign,
-            unit_id__in={i.unit.pk for i in items},
-            period__in={i.period for i in items},
+            report__campaign=campaign, unit_id__in=batch, period__in=periods_in_file
         ).values_list("unit_id", "period", "indicator__code", "breakdown", "value")
     }
     return [

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
+from thidua.core.bulk import insert_many
 from thidua.core.models import AuditEntry
 
 
@@ -130,4 +131,30 @@ def record_delete(actor: Any, instance: models.Model, *, unit_id: int | None = N
         before=snapshot(instance),
         unit_id=unit_id,
         verb=verb,
+    )
+
+
+def record_create_many(
+    actor: Any, instances: Sequence[models.Model], *, unit_ids: Sequence[int | None], verb: str = ""
+) -> None:
+    """The rows `record_create` would write for each of `instances`, written in batches (a bulk
+    import of 100,000 units must not pay one INSERT per audit row)."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    label = (user.get_username() if user is not None else "") or "system"
+    insert_many(
+        AuditEntry,
+        [
+            AuditEntry(
+                actor=user,
+                actor_label=label,
+                action=AuditEntry.Action.CREATE,
+                verb=verb,
+                object_type=instance._meta.label_lower,
+                object_id=str(instance.pk),
+                object_repr=str(instance)[:255],
+                unit_id=unit_id,
+                changes=diff(None, snapshot(instance)),
+            )
+            for instance, unit_id in zip(instances, unit_ids, strict=True)
+        ],
     )

@@ -8,30 +8,22 @@ large, not a spreadsheet, not UTF-8, formulas, missing columns) and problems wit
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
-import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from thidua.core.text import fold
-
-# An .xlsx is a zip: a small upload may expand a thousandfold. Refuse archives that would.
-XLSX_MAX_EXPANSION = 40
-# The header is looked for among the first rows, so that a title line above it is tolerated.
-HEADER_SEARCH_ROWS = 10
+from thidua.core.sheets import HEADER_SEARCH_ROWS, FileProblem, Limits, read_bytes, read_sheet, too_large
+from thidua.core.text import code_problem, fold
 
 
 class ColumnType(StrEnum):
@@ -47,9 +39,10 @@ class ColumnType(StrEnum):
 class Column:
     """One column the importer understands.
 
-    `label` (Vietnamese msgid, usually lazy) names the column in messages; it, `name`, and every
-    alias in `headers_vi` / `headers_en` are accepted as the header, ignoring case, diacritics,
-    "*" marks and underscores. `choices` maps each stored value to its accepted spellings."""
+    `label` (Vietnamese msgid, usually lazy) names the column in messages; it in both languages
+    (whatever the user's language is), `name`, and every alias in `headers_vi` / `headers_en` are
+    accepted as the header, ignoring case, diacritics, "*" marks and underscores. `choices` maps
+    each stored value to its accepted spellings."""
 
     name: str
     label: str | Promise
@@ -60,12 +53,20 @@ class Column:
     max_length: int | None = None
     choices: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
+    def labels(self) -> list[str]:
+        """The label as written in Vietnamese and in English (a file is not tied to the UI language)."""
+        spellings = [str(self.label)]
+        for lang in ("vi", "en"):
+            with translation.override(lang):
+                spellings.append(str(self.label))
+        return spellings
+
     def header_keys(self) -> set[str]:
-        return {_header_key(h) for h in (self.name, str(self.label), *self.headers_vi, *self.headers_en)} - {""}
+        return {_header_key(h) for h in (self.name, *self.labels(), *self.headers_vi, *self.headers_en)} - {""}
 
     def accepted_headers(self) -> list[str]:
         seen: list[str] = []
-        for h in (str(self.label), *self.headers_vi, *self.headers_en):
+        for h in (*self.labels(), *self.headers_vi, *self.headers_en):
             if h and h not in seen:
                 seen.append(h)
         return seen
@@ -148,6 +149,7 @@ class Table(HasProblems):
     problems: list[Problem] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)  # column name -> header as written in the file
     format: str = ""
+    sheet: str = ""  # the worksheet read, for .xlsx
 
     @property
     def file_ok(self) -> bool:
@@ -294,6 +296,20 @@ def parse_date(text: str) -> dt.date:
 _CODE = re.compile(r"[^\s\x00-\x1f\x7f]+")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SIGNED_NUMBER = re.compile(r"[+-][\s\d.,]*\d[\s\d.,%]*")
+
+
+def _formula_like(text: str, *, numeric: bool) -> bool:
+    """Would a spreadsheet run this as a formula ("=…", "@…", "+cmd|…", "-2+3+cmd|…")? A signed
+    number is a number, not a formula."""
+    if not text or text[0] not in "=@+-":
+        return False
+    if text[0] in "=@":
+        return True
+    return not numeric and _SIGNED_NUMBER.fullmatch(text) is None
+
+
 def _as_text(value: Any) -> str:
     if isinstance(value, str):
         return unicodedata.normalize("NFC", value).strip()
@@ -315,8 +331,11 @@ def parse_cell(column: Column, value: Any) -> Any:
             raise CellError(_("Thiếu giá trị bắt buộc."))
         return None
     kind = column.type
-    if isinstance(value, str) and value.strip().startswith("="):
-        raise CellError(_("Ô có dạng công thức (bắt đầu bằng “=”); hãy nhập giá trị, không nhập công thức."))
+    if isinstance(value, str) and _formula_like(value.strip(), numeric=kind in (ColumnType.INT, ColumnType.DECIMAL)):
+        raise CellError(
+            _("Ô có dạng công thức (bắt đầu bằng “%(c)s”); hãy nhập giá trị, không nhập công thức.")
+            % {"c": value.strip()[0]}
+        )
     if kind == ColumnType.INT:
         if isinstance(value, bool):
             raise CellError(_("“%(value)s” không phải là số nguyên.") % {"value": value})
@@ -345,9 +364,23 @@ def parse_cell(column: Column, value: Any) -> Any:
     text = _as_text(value)
     if column.max_length is not None and len(text) > column.max_length:
         raise CellError(_("Dài quá %(max)s ký tự (có %(n)s ký tự).") % {"max": column.max_length, "n": len(text)})
+    if _CONTROL.search(text):
+        raise CellError(_("Ô chứa ký tự điều khiển không in được; hãy gõ lại nội dung ô."))
     if kind == ColumnType.CODE:
-        if not _CODE.fullmatch(text):
-            raise CellError(_("Mã “%(value)s” không được chứa khoảng trắng.") % {"value": text})
+        problem = code_problem(text)
+        if problem == "script":
+            raise CellError(
+                _(
+                    "Mã “%(value)s” có chữ không phải chữ Latin (ví dụ chữ Kirin hay Hy Lạp trông giống chữ Latin); "
+                    "hãy gõ lại mã bằng bàn phím tiếng Việt hoặc tiếng Anh."
+                )
+                % {"value": text}
+            )
+        if problem is not None or not _CODE.fullmatch(text):
+            raise CellError(
+                _("Mã “%(value)s” chứa khoảng trắng hoặc ký tự ẩn (ví dụ ký tự có độ rộng bằng 0); hãy gõ lại mã.")
+                % {"value": text}
+            )
         return text
     if kind == ColumnType.CHOICE:
         key = fold(text)
@@ -362,183 +395,6 @@ def parse_cell(column: Column, value: Any) -> Any:
 
 
 # --------------------------------------------------------------------------- files
-
-
-class FileProblem(Exception):
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-
-_MAGIC = [
-    (b"%PDF", "PDF"),
-    (b"\x89PNG", "PNG"),
-    (b"\xff\xd8\xff", "JPEG"),
-    (b"GIF8", "GIF"),
-    (b"\xd0\xcf\x11\xe0", "OLE"),
-    (b"PK\x03\x04", "ZIP"),
-    (b"PK\x05\x06", "ZIP"),
-]
-
-
-def _sniff(data: bytes) -> str:
-    for magic, kind in _MAGIC:
-        if data.startswith(magic):
-            return kind
-    return ""
-
-
-def _not_spreadsheet(filename: str, kind: str = "") -> FileProblem:
-    if kind == "OLE":
-        return FileProblem(
-            _(
-                "Tệp “%(name)s” là bảng tính Excel 97–2003 (.xls) hoặc có đặt mật khẩu. "
-                "Hãy mở bằng Excel và lưu thành “Sổ làm việc Excel (.xlsx)” không mật khẩu."
-            )
-            % {"name": filename},
-            "old_excel",
-        )
-    if kind and kind != "ZIP":
-        return FileProblem(
-            _("Tệp “%(name)s” không phải là bảng tính (đây là tệp %(kind)s). Hãy chọn tệp .xlsx hoặc .csv.")
-            % {"name": filename, "kind": kind},
-            "not_spreadsheet",
-        )
-    return FileProblem(
-        _("Tệp “%(name)s” không phải là bảng tính .xlsx hoặc .csv đọc được.") % {"name": filename},
-        "not_spreadsheet",
-    )
-
-
-def _read_bytes(source: bytes | IO[bytes] | Path | Any, max_bytes: int) -> tuple[bytes, str, bool]:
-    """The upload's bytes, its name, and whether it is larger than max_bytes (then not read whole)."""
-    if isinstance(source, bytes | bytearray):
-        return bytes(source), "", len(source) > max_bytes
-    if isinstance(source, Path):
-        with source.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
-        return data, source.name, len(data) > max_bytes
-    name = Path(str(getattr(source, "name", "") or "")).name
-    size = getattr(source, "size", None)
-    if isinstance(size, int) and size > max_bytes:
-        return b"", name, True
-    if hasattr(source, "seek"):
-        source.seek(0)
-    data = bytes(source.read(max_bytes + 1))
-    return data, name, len(data) > max_bytes
-
-
-def _is_binary(data: bytes) -> bool:
-    sample = data[:65536]
-    if b"\0" in sample:
-        return True
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
-    return controls > max(2, len(sample) // 100)
-
-
-def _csv_rows(data: bytes, filename: str) -> list[tuple[int, list[Any]]]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileProblem(
-            _(
-                "Tệp “%(name)s” được mã hóa UTF-16, không phải UTF-8. "
-                "Trong Excel, hãy chọn Lưu thành → “CSV UTF-8 (Comma delimited) (*.csv)”."
-            )
-            % {"name": filename},
-            "not_utf8",
-        )
-    if _is_binary(data):
-        raise _not_spreadsheet(filename, _sniff(data))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise FileProblem(
-            _(
-                "Tệp “%(name)s” không phải là văn bản UTF-8 (lỗi ở dòng %(line)s). "
-                "Trong Excel, hãy chọn Lưu thành → “CSV UTF-8 (Comma delimited) (*.csv)” rồi tải lên lại."
-            )
-            % {"name": filename, "line": line},
-            "not_utf8",
-        ) from exc
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: len(next(csv.reader([first], delimiter=d), [])) for d in (",", ";", "\t")}
-    delimiter = max(counts, key=lambda d: (counts[d], d == ","))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list[Any]]] = []
-    try:
-        # A record is one spreadsheet row even when a quoted cell spans several lines.
-        for number, record in enumerate(reader, start=1):
-            rows.append((number, list(record)))
-    except csv.Error as exc:
-        raise FileProblem(
-            _("Tệp CSV bị lỗi ở dòng %(line)s: %(error)s") % {"line": reader.line_num, "error": exc}, "bad_csv"
-        ) from exc
-    return rows
-
-
-def _xlsx_rows(data: bytes, filename: str, max_bytes: int, table: Table) -> list[tuple[int, list[Any]]]:
-    import openpyxl
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            expanded = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise _not_spreadsheet(filename) from exc
-    if "xl/workbook.xml" not in names:
-        raise _not_spreadsheet(filename)
-    if expanded > max(max_bytes, 1024 * 1024) * XLSX_MAX_EXPANSION:
-        raise FileProblem(
-            _("Tệp “%(name)s” quá lớn khi giải nén; hãy chia thành nhiều tệp nhỏ hơn.") % {"name": filename},
-            "too_large",
-        )
-    try:
-        # Not data_only: formula cells must be seen to be refused, never silently read as cached values.
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise _not_spreadsheet(filename) from exc
-    try:
-        sheets = workbook.worksheets
-        if not sheets:
-            raise _not_spreadsheet(filename)
-        sheet = sheets[0]
-        if len(sheets) > 1:
-            table.add(
-                _("Tệp có %(n)s trang tính; chỉ đọc trang đầu tiên “%(sheet)s”.")
-                % {"n": len(sheets), "sheet": sheet.title},
-                code="many_sheets",
-                severity="warning",
-            )
-        sheet.reset_dimensions()  # some writers record a wrong used range; read every row present
-        from openpyxl.utils import get_column_letter
-
-        rows: list[tuple[int, list[Any]]] = []
-        for number, cells in _guarded(sheet.iter_rows(min_row=1), filename):
-            values: list[Any] = []
-            for index, cell in enumerate(cells, start=1):
-                if getattr(cell, "data_type", None) == "f":
-                    table.add(
-                        _("Ô %(cell)s chứa công thức; hãy sao chép và dán dạng giá trị (Paste Values).")
-                        % {"cell": f"{get_column_letter(index)}{number}"},
-                        row=number,
-                        code="formula",
-                    )
-                    values.append(None)
-                    continue
-                values.append(cell.value)
-            rows.append((number, values))
-        return rows
-    finally:
-        workbook.close()
-
-
-def _guarded(rows: Iterable[Any], filename: str) -> Iterator[tuple[int, Any]]:
-    """Number the rows; a sheet that breaks while being read is a damaged file, not a crash."""
-    try:
-        yield from enumerate(rows, start=1)
-    except Exception as exc:  # the XML parser and openpyxl raise many kinds
-        raise _not_spreadsheet(filename) from exc
 
 
 def _header_key(text: Any) -> str:
@@ -556,45 +412,27 @@ def read_table(
     *,
     filename: str = "",
     max_bytes: int | None = None,
+    limits: Limits | None = None,
 ) -> Table:
     """Read an upload (bytes, a file object, an UploadedFile or a Path) into typed rows and problems."""
-    limit = int(max_bytes if max_bytes is not None else settings.THIDUA_IMPORT_MAX_BYTES)
+    limits = limits or Limits.from_settings()
+    if max_bytes is not None:
+        limits = replace(limits, max_bytes=int(max_bytes))
     table = Table(spec=spec)
-    data, found_name, oversize = _read_bytes(source, limit)
+    data, found_name, oversize = read_bytes(source, limits.max_bytes)
     filename = filename or found_name or _("tệp tải lên")
     try:
         if oversize:
-            raise FileProblem(
-                _("Tệp “%(name)s” lớn hơn giới hạn %(limit)s cho một lần nhập.")
-                % {"name": filename, "limit": filesizeformat(limit)},
-                "too_large",
-            )
-        raw_rows = _load(data, filename, limit, table)
-        _build(table, raw_rows, filename)
+            raise too_large(filename, limits.max_bytes)
+        raw = read_sheet(data, filename, limits)
+        table.format, table.sheet = raw.format, raw.sheet
+        for note in raw.notes:
+            table.add(note.message, row=note.row, code=note.code, severity=note.severity)
+        _build(table, raw.rows, filename)
     except FileProblem as problem:
         table.rows = []
         table.add(problem.message, code=problem.code)
     return table
-
-
-def _load(data: bytes, filename: str, limit: int, table: Table) -> list[tuple[int, list[Any]]]:
-    if not data.strip().removeprefix(b"\xef\xbb\xbf").strip():
-        raise FileProblem(_("Tệp “%(name)s” trống.") % {"name": filename}, "empty")
-    suffix = Path(filename).suffix.lower()
-    if suffix == ".xls":
-        raise _not_spreadsheet(filename, "OLE")
-    if suffix not in {".csv", ".xlsx", ""}:
-        raise FileProblem(
-            _("Chỉ nhận tệp .xlsx hoặc .csv (tệp đã chọn: “%(name)s”).") % {"name": filename}, "bad_extension"
-        )
-    kind = _sniff(data)
-    if kind == "ZIP":
-        table.format = "xlsx"
-        return _xlsx_rows(data, filename, limit, table)
-    if suffix == ".xlsx" or kind:
-        raise _not_spreadsheet(filename, kind)
-    table.format = "csv"
-    return _csv_rows(data, filename)
 
 
 def _match_header(spec: TableSpec, cells: Sequence[Any]) -> dict[int, Column]:
@@ -643,10 +481,17 @@ def _build(table: Table, raw_rows: list[tuple[int, list[Any]]], filename: str) -
         _as_text(cell) for index, cell in enumerate(header_cells) if index not in mapping and not _is_blank([cell])
     ]
     if unknown:
+        # Never dropped quietly: a column the importer does not know may be one it should have read.
         table.add(
-            _("Các cột không được dùng và sẽ bị bỏ qua: %(cols)s.") % {"cols": ", ".join(f"“{u}”" for u in unknown)},
+            _(
+                "Tệp có cột không nhận ra: %(cols)s. "
+                "Hãy đổi tên cột theo mẫu (các cột được nhận: %(known)s) hoặc xoá cột đó."
+            )
+            % {
+                "cols": ", ".join(f"“{u}”" for u in unknown),
+                "known": ", ".join(f"“{c.label}”" for c in spec.columns),
+            },
             code="unknown_columns",
-            severity="warning",
         )
     missing = [c for c in spec.columns if c.required and c.name not in by_column]
     for column in missing:
@@ -689,11 +534,10 @@ def _build(table: Table, raw_rows: list[tuple[int, list[Any]]], filename: str) -
             if index not in named and index not in headerless_warned and not _is_blank([value]):
                 headerless_warned.add(index)
                 table.add(
-                    _("Cột %(letter)s có dữ liệu nhưng không có tiêu đề; bỏ qua cột này.")
+                    _("Cột %(letter)s có dữ liệu nhưng không có tiêu đề; hãy ghi tiêu đề theo mẫu hoặc xoá cột này.")
                     % {"letter": get_column_letter(index + 1)},
                     row=number,
                     code="headerless",
-                    severity="warning",
                 )
     _check_unique(table)
 

@@ -10,6 +10,7 @@ every write is permission-checked and audited by the service that makes it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +61,8 @@ class ImportResult(HasProblems):
     preview: list[PreviewRow] = field(default_factory=list)
     row_count: int = 0
 
+    needs_confirm: bool = False  # a replace shrinks a set by more than half: apply only when confirmed
+
     @property
     def created(self) -> int:
         return sum(1 for p in self.preview if p.action == "create")
@@ -82,21 +85,48 @@ class Step:
     dependency_column: str = ""
     dependency_message: str = ""  # with %(rows)s
     failed: bool = False
+    # Steps with the same `batch` are made together, in one call after the others: it returns
+    # the steps it could not make, each with its error (a bulk create of many rows).
+    batch: Callable[[list[Step]], list[tuple[Step, DomainError]]] | None = None
 
 
 def _date(value: dt.date | None) -> str:
-    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
+    return _short_date(value, translation.get_language() or "") if value else ""
 
 
-def by_code(model: Any, codes: Iterable[str]) -> dict[str, Any]:
+@functools.lru_cache(maxsize=4096)
+def _short_date(value: dt.date, language: str) -> str:
+    # Cached: a preview of 100,000 rows formats the same few dates again and again.
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+# Look-ups by a file's codes go in chunks: one IN (…) per 400 codes keeps every query under
+# SQLite's limit on bound variables (999 before 3.32) whatever the size of the file.
+LOOKUP_CHUNK = 400
+
+
+def chunks(values: Iterable[Any], size: int = LOOKUP_CHUNK) -> Iterable[list[Any]]:
+    batch: list[Any] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def by_code(model: Any, codes: Iterable[str], *, queryset: Any = None) -> dict[str, Any]:
     """Objects whose code matches one of `codes`, ignoring case, keyed by the lower-cased code."""
-    given = {c for c in codes if c}
-    if not given:
-        return {}
-    wanted = {c.lower() for c in given}
-    # LOWER() in SQLite folds ASCII only: also match the codes as written.
-    found = model.objects.annotate(code_lower=Lower("code")).filter(Q(code_lower__in=wanted) | Q(code__in=given))
-    return {obj.code.lower(): obj for obj in found if obj.code.lower() in wanted}
+    given = sorted({c for c in codes if c})
+    base = queryset if queryset is not None else model.objects.all()
+    found: dict[str, Any] = {}
+    for batch in chunks(given, LOOKUP_CHUNK // 2):
+        wanted = {c.lower() for c in batch}
+        # LOWER() in SQLite folds ASCII only: also match the codes as written.
+        rows = base.annotate(code_lower=Lower("code")).filter(Q(code_lower__in=wanted) | Q(code__in=batch))
+        found.update({obj.code.lower(): obj for obj in rows if obj.code.lower() in wanted})
+    return found
 
 
 def both_languages(label: Any) -> list[str]:
@@ -105,6 +135,27 @@ def both_languages(label: Any) -> list[str]:
         with translation.override(lang):
             spellings.append(str(label))
     return spellings
+
+
+SHRINK = "shrink"
+
+
+def _hold_shrinks(table: Table, *, confirmed: bool) -> bool:
+    """A plan marks each replace that shrinks a set by more than half with a "shrink" warning;
+    unconfirmed, each becomes an error on its rows, so nothing is written. True when any was found."""
+    shrinks = [p for p in table.problems if p.code == SHRINK]
+    if confirmed or not shrinks:
+        return bool(shrinks)
+    hint = _(
+        "Nếu đúng là muốn thay cả danh sách, hãy đánh dấu ô “Đồng ý thay cả danh sách” (dòng lệnh: --confirm-shrink)."
+    )
+    for problem in shrinks:
+        table.problems.remove(problem)
+        table.problems.append(Problem(f"{problem.message} {hint}", problem.row, problem.column, SHRINK, "error"))
+        for row in table.rows:
+            if row.number == problem.row:
+                row.valid = False
+    return True
 
 
 class Importer:
@@ -120,15 +171,18 @@ class Importer:
 
     # ------------------------------------------------------------------ the shared path
 
-    def dry_run(self, user: Any, file: Source, *, filename: str = "") -> ImportResult:
+    def dry_run(self, user: Any, file: Source, *, filename: str = "", confirm_shrink: bool = False) -> ImportResult:
         """Check the file and preview the changes; never writes."""
-        return self._run(user, file, filename=filename, commit=False)
+        return self._run(user, file, filename=filename, commit=False, confirm_shrink=confirm_shrink)
 
-    def apply(self, user: Any, file: Source, *, filename: str = "") -> ImportResult:
-        """Check again and write everything in one transaction, or nothing when any row has a problem."""
-        return self._run(user, file, filename=filename, commit=True)
+    def apply(self, user: Any, file: Source, *, filename: str = "", confirm_shrink: bool = False) -> ImportResult:
+        """Check again and write everything in one transaction, or nothing when any row has a problem.
+        A replace that would shrink a set by more than half is refused unless `confirm_shrink`."""
+        return self._run(user, file, filename=filename, commit=True, confirm_shrink=confirm_shrink)
 
-    def _run(self, user: Any, file: Source, *, filename: str, commit: bool) -> ImportResult:
+    def _run(
+        self, user: Any, file: Source, *, filename: str, commit: bool, confirm_shrink: bool = False
+    ) -> ImportResult:
         result = ImportResult(kind=self.kind, preview_headers=[str(h) for h in self.preview_labels])
         if not can(user, "import.run"):
             result.problems.append(Problem(message=_("Bạn không có quyền nhập dữ liệu."), code="forbidden"))
@@ -139,6 +193,7 @@ class Importer:
             try:
                 with transaction.atomic():
                     steps = self.plan(user, table)
+                    result.needs_confirm = _hold_shrinks(table, confirmed=confirm_shrink)
                     self._execute(table, steps)
                     done = [s for s in steps if not s.failed and all(r.valid for r in s.rows)]
                     result.preview = [
@@ -164,6 +219,7 @@ class Importer:
         return result
 
     def _execute(self, table: Table, steps: list[Step]) -> None:
+        batches: dict[Any, list[Step]] = {}
         for step in steps:
             if not all(r.valid for r in step.rows):
                 step.failed = True
@@ -180,20 +236,43 @@ class Importer:
                     code="dependency",
                 )
                 continue
+            if step.batch is not None:
+                batches.setdefault(step.batch, []).append(step)
+                continue
             try:
                 with transaction.atomic():
                     step.run()
             except DomainError as exc:
-                step.failed = True
-                column = step.columns.get(exc.field or "", "")
-                table.add(exc.message, row=step.rows[0], column=column or None, code=exc.code)
+                self._failed(table, step, exc)
             except IntegrityError:
-                step.failed = True
-                table.add(
-                    _("Dữ liệu xung đột với dữ liệu đã có (có thể vừa được người khác thêm); hãy chạy thử lại."),
-                    row=step.rows[0],
-                    code="conflict",
-                )
+                self._conflict(table, [step])
+        for make_all, ready in batches.items():
+            try:
+                with transaction.atomic():
+                    failures = make_all(ready)
+                    if failures:
+                        transaction.set_rollback(True)  # a batch is all or nothing
+            except IntegrityError:
+                self._conflict(table, ready)
+                continue
+            for step, error in failures:
+                self._failed(table, step, error)
+
+    @staticmethod
+    def _failed(table: Table, step: Step, exc: DomainError) -> None:
+        step.failed = True
+        column = step.columns.get(exc.field or "", "")
+        table.add(exc.message, row=step.rows[0], column=column or None, code=exc.code)
+
+    @staticmethod
+    def _conflict(table: Table, steps: list[Step]) -> None:
+        for step in steps:
+            step.failed = True
+        table.add(
+            _("Dữ liệu xung đột với dữ liệu đã có (có thể vừa được người khác thêm); hãy chạy thử lại."),
+            row=steps[0].rows[0],
+            code="conflict",
+        )
 
 
 # --------------------------------------------------------------------------- units
@@ -273,7 +352,15 @@ class UnitImport(Importer):
                     code="duplicate",
                 )
         steps: dict[int, Step] = {}
-        created: dict[str, Unit] = {}
+        payloads: dict[int, services.UnitIn] = {}
+
+        def create_all(ready: list[Step]) -> list[tuple[Step, DomainError]]:
+            # One bulk creation: the unit graph is loaded once per level of the tree, not per unit.
+            try:
+                services.units_bulk_create(actor=user, units=[payloads[id(s)] for s in ready])
+            except services.UnitsBulkError as exc:
+                return [(ready[i], error) for i, error in exc.problems]
+            return []
 
         def make(row: Row) -> Step:
             parent_code = (row["parent_code"] or "").lower()
@@ -285,19 +372,7 @@ class UnitImport(Importer):
             elif parent_row is not None:
                 parent_label = f"{parent_row['code']} · {parent_row['name'] or ''}"
 
-            def run() -> None:
-                parent = created[parent_code] if parent_row is not None else parent_unit
-                created[row["code"].lower()] = services.unit_create(
-                    actor=user,
-                    code=row["code"],
-                    name=row["name"] or "",
-                    name_en=row["name_en"] or "",
-                    type=row["type"] or UnitType.OTHER,
-                    parent=parent,
-                    valid_from=row["valid_from"],
-                )
-
-            return Step(
+            step = Step(
                 rows=[row],
                 action="create",
                 values=[
@@ -307,24 +382,41 @@ class UnitImport(Importer):
                     parent_label,
                     _date(row["valid_from"]),
                 ],
-                run=run,
+                run=lambda: None,
                 columns={"code": "code", "name": "name", "type": "type", "parent": "parent_code"},
                 dependency_column="parent_code",
                 dependency_message=_("Đơn vị cấp trên ở dòng %(rows)s có lỗi nên chưa tạo được đơn vị này."),
+                batch=create_all,
             )
+            payloads[id(step)] = services.UnitIn(
+                code=row["code"],
+                name=row["name"] or "",
+                name_en=row["name_en"] or "",
+                type=row["type"] or UnitType.OTHER,
+                parent=parent_unit,
+                parent_code=row["parent_code"] if parent_row is not None else "",
+                valid_from=row["valid_from"],
+            )
+            return step
 
+        allowed: dict[int, bool] = {}  # may the user create under this parent: asked once per parent
         for row in rows:
             steps[row.number] = make(row)
-            self._check_parent(user, table, row, in_file, parents)
-        # Parents first; a parent that is itself in the file makes its row a dependency.
+            self._check_parent(user, table, row, in_file, parents, allowed)
+        # Parents first; a parent that is itself in the file makes its row a dependency. Walked
+        # without recursion: a file may chain a hundred thousand units.
         ordered: list[Step] = []
         state: dict[int, str] = {}
-
-        def visit(row: Row, trail: list[Row]) -> None:
-            if state.get(row.number) == "done":
-                return
-            if state.get(row.number) == "visiting":
-                cycle = [*trail[trail.index(row) :], row]
+        for start in rows:
+            trail: list[Row] = []
+            at: Row | None = start
+            while at is not None and state.get(at.number) is None:
+                state[at.number] = "visiting"
+                trail.append(at)
+                parent_row = in_file.get((at["parent_code"] or "").lower())
+                at = parent_row if parent_row is not None and parent_row is not at else None
+            if at is not None and state.get(at.number) == "visiting":
+                cycle = [*trail[trail.index(at) :], at]
                 for r in cycle[:-1]:
                     table.add(
                         _("Vòng lặp cấp trên: %(chain)s.") % {"chain": " → ".join(x["code"] for x in cycle)},
@@ -332,21 +424,22 @@ class UnitImport(Importer):
                         column="parent_code",
                         code="cycle",
                     )
-                return
-            state[row.number] = "visiting"
-            parent_row = in_file.get((row["parent_code"] or "").lower())
-            if parent_row is not None and parent_row is not row:
-                visit(parent_row, [*trail, row])
-                steps[row.number].depends_on.append(steps[parent_row.number])
-            state[row.number] = "done"
-            ordered.append(steps[row.number])
-
-        for row in rows:
-            visit(row, [])
+            for r in reversed(trail):
+                state[r.number] = "done"
+                parent_row = in_file.get((r["parent_code"] or "").lower())
+                if parent_row is not None and parent_row is not r:
+                    steps[r.number].depends_on.append(steps[parent_row.number])
+                ordered.append(steps[r.number])
         return ordered
 
     def _check_parent(
-        self, user: Any, table: Table, row: Row, in_file: dict[str, Row], parents: dict[str, Unit]
+        self,
+        user: Any,
+        table: Table,
+        row: Row,
+        in_file: dict[str, Row],
+        parents: dict[str, Unit],
+        allowed: dict[int, bool],
     ) -> None:
         code = row["parent_code"]
         if not code:
@@ -371,7 +464,7 @@ class UnitImport(Importer):
                 column="parent_code",
                 code="unknown_parent",
             )
-        elif not can(user, "unit.create", parent):
+        elif not _cached(allowed, parent.pk, lambda: can(user, "unit.create", parent)):
             table.add(
                 _("Bạn không có quyền tạo đơn vị trực thuộc “%(unit)s” (%(code)s).")
                 % {"unit": parent.name, "code": parent.code},
@@ -644,7 +737,8 @@ class GroupMemberImport(Importer):
         by_pk = {g.pk: g for g in groups.values()}
         existing = {
             (gy.group_id, gy.year): gy
-            for gy in GroupYear.objects.filter(group__in=list(by_pk.values())).select_related("head", "deputy")
+            for batch in chunks(by_pk)
+            for gy in GroupYear.objects.filter(group_id__in=batch).select_related("head", "deputy")
         }
         return [
             self._batch_step(user, table, by_pk[group_pk], year, batch, units, existing.get((group_pk, year)))
@@ -736,6 +830,16 @@ class GroupMemberImport(Importer):
         before = {gm.unit.code for gm in existing.memberships.select_related("unit")} if existing else set()
         after = {u.code for u in members}
         removed = sorted(before - after)
+        if existing is not None and len(after) * 2 < len(before):
+            # A one-row file once cut a group-year from 13 members to 1 with only a warning.
+            table.add(
+                _("Tệp sẽ thay %(before)s thành viên của %(group)s năm %(year)s bằng %(after)s (bớt quá nửa).")
+                % {"before": len(before), "after": len(after), "group": group.name, "year": year},
+                row=first,
+                column="unit_code",
+                code=SHRINK,
+                severity="warning",
+            )
         if removed and existing is not None:
             table.add(
                 _("%(group)s năm %(year)s sẽ không còn các thành viên: %(units)s.")
@@ -773,6 +877,12 @@ class GroupMemberImport(Importer):
             run=run,
             columns={"year": "year", "members": "unit_code", "head": "role", "deputy": "role"},
         )
+
+
+def _cached(cache: dict[int, bool], key: int, ask: Callable[[], bool]) -> bool:
+    if key not in cache:
+        cache[key] = ask()
+    return cache[key]
 
 
 def _active_in_year(unit: Unit, year: int) -> bool:

@@ -702,19 +702,23 @@ def registration_open(request: HttpRequest, pk: int, unit: int) -> dict[str, Any
 
 
 @router.post(
-    "/rounds/{pk}/import", response=s.ImportOut, summary="Nhập đăng ký từ .xlsx/.csv (chạy thử nếu apply=false)"
+    "/rounds/{pk}/import",
+    response={200: s.ImportOut, 422: s.ImportOut},
+    summary="Nhập đăng ký từ .xlsx/.csv (chạy thử nếu apply=false); 422 kèm các lỗi khi tệp bị từ chối",
 )
 def registration_import(
     request: HttpRequest, pk: int, file: File[UploadedFile], apply: Form[bool] = False
-) -> dict[str, Any]:
+) -> Status[dict[str, Any]]:
     rnd = _round(request, pk)
     result = import_registrations(actor=_user(request), round=rnd, file=file, filename=file.name or "", apply=apply)
-    return {
+    body = {
         "applied": result.applied,
         "rows": result.row_count,
         "problems": [str(p) for p in result.problems],
         "preview": [vars(p) for p in result.preview],
     }
+    # A refused file is the client's error: never 200 with the problems tucked inside.
+    return Status(200 if result.ok else 422, body)
 
 
 def _registration(request: HttpRequest, pk: int) -> Registration:

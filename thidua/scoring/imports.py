@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +22,7 @@ from thidua.accounts.permissions import can
 from thidua.core import audit
 from thidua.core.errors import DomainError, PermissionDeniedError
 from thidua.core.tabular import Column, ColumnType, HasProblems, Problem, Table, TableSpec, read_table
+from thidua.orgs.imports import by_code
 from thidua.orgs.models import Person, Unit
 from thidua.scoring.models import Registration, RegistrationRound, Subject
 from thidua.scoring.services.registration import eligible_unit_ids, registration_entry_add, registration_open
@@ -111,10 +111,8 @@ def import_registrations(
 
 
 def _apply_rows(actor: Any, rnd: RegistrationRound, table: Table) -> list[PreviewLine]:
-    codes = {str(r["unit"]).lower() for r in table.rows if r["unit"]}
-    units = {u.code.lower(): u for u in Unit.objects.annotate(lc=Lower("code")).filter(lc__in=codes)}
-    person_codes = {str(r["person"]).lower() for r in table.rows if r["person"]}
-    people = {p.code.lower(): p for p in Person.objects.annotate(lc=Lower("code")).filter(lc__in=person_codes)}
+    units = by_code(Unit, (str(r["unit"]) for r in table.rows if r["unit"]))
+    people = by_code(Person, (str(r["person"]) for r in table.rows if r["person"]))
     eligible = eligible_unit_ids(rnd)
     opened: dict[int, Registration] = {}
     preview: list[PreviewLine] = []

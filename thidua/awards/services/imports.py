@@ -4,14 +4,10 @@ creates everything or nothing, and every bad row gets its own message."""
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import reduce
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -21,6 +17,7 @@ from thidua.awards.services.decisions import RecipientIn, decision_create
 from thidua.core.errors import DomainError
 from thidua.core.tabular import Column, ColumnType, Row, Table, TableSpec, read_table
 from thidua.core.text import fold
+from thidua.orgs.imports import by_code
 from thidua.orgs.models import Person, Unit
 
 SPEC = TableSpec(
@@ -122,20 +119,11 @@ def _titles() -> dict[str, Title]:
     return found
 
 
-def _lookup(model: type[Any], codes: Iterable[str]) -> dict[str, Any]:
-    """Objects by code, ignoring case (keys are case-folded)."""
-    wanted = {c for c in codes if c}
-    if not wanted:
-        return {}
-    query = reduce(operator.or_, (Q(code__iexact=c) for c in wanted))
-    return {obj.code.casefold(): obj for obj in model.objects.filter(query)}
-
-
 def _plan(actor: Any, table: Table) -> list[PlannedDecision]:
     titles = _titles()
     rows = [r for r in table.rows if r.valid]
-    people = _lookup(Person, (r["code"] for r in rows if r["subject"] == "individual"))
-    units = _lookup(Unit, [r["code"] for r in rows if r["subject"] == "collective"] + [r["member_of"] for r in rows])
+    people = by_code(Person, (r["code"] for r in rows if r["subject"] == "individual"))
+    units = by_code(Unit, [r["code"] for r in rows if r["subject"] == "collective"] + [r["member_of"] for r in rows])
     planned: dict[tuple[str, Any, str], PlannedDecision] = {}
     for row in rows:
         key = (fold(row["number"]), row["issued_on"], fold(row["issuer"]))
@@ -188,7 +176,7 @@ def _recipient(
     subject, code = row["subject"], row["code"]
     member_of = None
     if row["member_of"]:
-        member_of = units.get(row["member_of"].casefold())
+        member_of = units.get(row["member_of"].lower())
         if member_of is None or (actor is not None and not can(actor, "award.view", member_of)):
             table.add(_("Không tìm thấy đơn vị “%(c)s”.") % {"c": row["member_of"]}, row=row, column="member_of")
             return None
@@ -203,7 +191,7 @@ def _recipient(
         table.add(_("Cần ghi mã cá nhân hoặc mã đơn vị."), row=row, column="code")
         return None
     if subject == SubjectKind.INDIVIDUAL:
-        person = people.get(code.casefold())
+        person = people.get(code.lower())
         # An unknown code and one outside the user's scope read the same: nothing is revealed.
         if person is None or (actor is not None and not can(actor, "award.view", person)):
             table.add(_("Không tìm thấy cá nhân mã “%(c)s”.") % {"c": code}, row=row, column="code")
@@ -217,7 +205,7 @@ def _recipient(
             )
             return None
         return RecipientIn(kind=subject, person=person, member_of=member_of, amount=row["amount"])
-    unit = units.get(code.casefold())
+    unit = units.get(code.lower())
     if unit is None or (actor is not None and not can(actor, "award.view", unit)):
         table.add(_("Không tìm thấy đơn vị mã “%(c)s”.") % {"c": code}, row=row, column="code")
         return None

@@ -113,3 +113,17 @@ def test_people_outside_the_scope_read_as_unknown(history, make_user):
         run(board_cb, history["ls"], text, dry_run=True)
     with pytest.raises(PermissionDeniedError):
         run(make_user("unit_officer", history["cb"]), history["cb"], text, dry_run=True)
+
+
+@pytest.mark.usefixtures("old_sqlite_limits")
+def test_more_than_a_thousand_codes_is_a_message_per_row_not_a_500(history):
+    # One OR of 1,200 LIKEs (awards/services/imports.py) passed SQLite's limits; look-ups now go in chunks.
+    lines = [
+        f"14/QĐ-UBND,20/01/2026,UBND tỉnh Lạng Sơn,Hồ Tiến Thiệu,Giấy khen,2025,Cá nhân,KHONG-{i},,,\n"
+        for i in range(1_200)
+    ]
+    before = AwardDecision.objects.count()
+    report = run(None, history["ls"], HEADER + "".join(lines), dry_run=False)
+    assert not report.ok
+    assert len([p for p in report.table.errors if "KHONG-" in p.message]) == 1_200
+    assert AwardDecision.objects.count() == before

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.accounts.permissions import require
-from thidua.campaigns import files, periods, validation
+from thidua.campaigns import periods, validation
 from thidua.campaigns.models import (
     Campaign,
     CommentKind,
@@ -32,7 +32,7 @@ from thidua.campaigns.models import (
 )
 from thidua.campaigns.services.campaigns import _require_participant, _user, check_period, due_on_for, to_decimal
 from thidua.campaigns.services.rollup_cache import refresh_unit_year
-from thidua.core import audit
+from thidua.core import audit, uploads
 from thidua.core.concurrency import ConflictError, check_version, get_or_create_once
 from thidua.core.errors import DomainError
 from thidua.orgs.graph import unit_graph
@@ -381,7 +381,7 @@ def comment_add(*, actor: Any, report: Report, indicator: Indicator, text: str, 
 
 
 def evidence_max_bytes() -> int:
-    return int(getattr(settings, "THIDUA_EVIDENCE_MAX_BYTES", files.DEFAULT_MAX_BYTES))
+    return int(getattr(settings, "THIDUA_EVIDENCE_MAX_BYTES", uploads.DEFAULT_MAX_BYTES))
 
 
 @transaction.atomic
@@ -397,13 +397,13 @@ def evidence_add(
         raise DomainError(_("Chỉ tiêu không thuộc báo cáo này."), field="indicator")
     limit = evidence_max_bytes()
     data = content.read(limit + 1)
-    verdict = files.check(name, len(data), data[:16], max_bytes=limit)
+    verdict = uploads.check(name, data, max_bytes=limit)
     if not verdict.ok:
         raise DomainError(_(verdict.template) % (verdict.params or {}), field="file", code="bad_file")
     evidence = Evidence(
         report=report,
         indicator=indicator,
-        original_name=files.safe_name(name),
+        original_name=uploads.safe_name(name),
         content_type=verdict.content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),

@@ -160,7 +160,8 @@ def test_export_round_trips_into_import(camp, org, officers):
     ]
 
 
-def test_import_page_dry_run_and_apply(client, camp, org, officers):
+def test_import_page_dry_run_and_apply(client, camp, org, officers, settings, tmp_path):
+    settings.VAR_DIR, settings.MEDIA_ROOT = tmp_path, tmp_path / "media"
     client.force_login(officers["board"])
     url = reverse("campaigns:import_values", args=[camp["campaign"].pk])
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -175,6 +176,8 @@ def test_import_page_dry_run_and_apply(client, camp, org, officers):
     assert Value.objects.get(indicator=camp["plan"]).value == D(7121)
     again = client.post(url, {"stash": stash})  # a stash is used once
     assert again.context["expired"] is True
+    assert not any((tmp_path / "import-stash").iterdir())  # and leaves no file behind
+    assert not (tmp_path / "media").exists()  # never under MEDIA_ROOT
     assert (
         client.get(
             reverse("campaigns:import_template", args=[camp["campaign"].pk, "xlsx"]) + "?period=2024"

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import pytest
 
 from thidua.campaigns import aggregation as agg
-from thidua.campaigns import files, periods, validation
+from thidua.campaigns import periods, validation
 from thidua.campaigns.aggregation import Partial, Spec
 
 
@@ -211,26 +211,3 @@ def test_progress_and_met():
 
 
 # ------------------------------------------------------------------ evidence files
-
-
-@pytest.mark.parametrize(
-    ("name", "size", "head", "ok"),
-    [
-        ("bien-ban.pdf", 1000, b"%PDF-1.7", True),
-        ("anh.JPG", 1000, b"\xff\xd8\xff\xe0", True),
-        ("bang.xlsx", 1000, b"PK\x03\x04", True),
-        ("script.exe", 1000, b"MZ", False),
-        ("giả.pdf", 1000, b"<html>", False),  # content does not match the extension
-        ("to.pdf", 20 * 1024 * 1024, b"%PDF-", False),
-        ("empty.pdf", 0, b"", False),
-        ("noext", 10, b"%PDF-", False),
-    ],
-)
-def test_evidence_check(name, size, head, ok):
-    assert files.check(name, size, head).ok is ok
-
-
-def test_safe_name():
-    assert files.safe_name("../../etc/passwd") == "passwd"
-    assert files.safe_name("C:\\Users\\a\\Biên bản.pdf") == "Biên bản.pdf"
-    assert files.safe_name('a"<b>.pdf') == "ab.pdf"

@@ -114,7 +114,7 @@ def test_officer_enters_submits_and_approver_approves(client, camp, org, officer
     assert evidence.original_name == "Biên bản.pdf"
     bad = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00", content_type="application/pdf")
     page = c.post(reverse("campaigns:evidence_upload", args=[report.pk]), {"file": bad}, follow=True)
-    assert "không đúng" in page.content.decode() and Evidence.objects.count() == 1
+    assert "nội dung là tệp EXE" in page.content.decode() and Evidence.objects.count() == 1
     download = c.get(reverse("campaigns:evidence_download", args=[evidence.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
     assert download["Content-Type"] == "application/pdf"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +16,7 @@ from thidua.campaigns import exports, imports, selectors
 from thidua.campaigns.models import Campaign, IndicatorKind
 from thidua.campaigns.views.common import int_param, visible, year_param
 from thidua.campaigns.views.dashboards import _default_root
+from thidua.core import stash
 from thidua.core.exports import FORMATS, ExportColumn
 from thidua.orgs.models import GroupYear, Unit
 
@@ -103,31 +102,6 @@ def import_template(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return _respond(exports.TableData(columns, rows, f"{campaign.code}-mau-nhap-{period}"), fmt)
 
 
-def _stash_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "import-stash"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _stash(user: Any, data: bytes, filename: str) -> str:
-    token = secrets.token_urlsafe(16)
-    suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
-    (_stash_dir() / f"{user.pk}-{token}{suffix}").write_bytes(data)
-    return f"{token}{suffix}"
-
-
-def _unstash(user: Any, ref: str) -> tuple[bytes, str] | None:
-    token, _dot, suffix = ref.partition(".")
-    if not token or suffix not in {"xlsx", "csv"} or not token.replace("-", "").replace("_", "").isalnum():
-        return None
-    path = _stash_dir() / f"{user.pk}-{token}.{suffix}"
-    if not path.is_file():
-        return None
-    data = path.read_bytes()
-    path.unlink()
-    return data, f"import.{suffix}"
-
-
 @require_http_methods(["GET", "POST"])
 def import_values(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = visible(request, Campaign, pk, "campaign.view")
@@ -137,11 +111,11 @@ def import_values(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         submit = request.POST.get("submit_reports") == "on"
         if "stash" in request.POST:
-            stashed = _unstash(request.user, request.POST.get("stash", ""))
-            if stashed is None:
+            stashed = stash.take(user=request.user, token=request.POST.get("stash", ""))
+            if stashed is None or stashed.meta.get("campaign") != campaign.pk:
                 context["expired"] = True
                 return render(request, "campaigns/import.html", context)
-            data, filename = stashed
+            data, filename = stashed.data, stashed.filename
             result = imports.import_values(
                 actor=request.user, campaign=campaign, file=data, filename=filename, apply=True, submit=submit
             )
@@ -156,6 +130,8 @@ def import_values(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, campaign=campaign, file=data, filename=filename, submit=submit
             )
             if result.ok and result.preview:
-                context["stash"] = _stash(request.user, data, filename)
+                context["stash"] = stash.put(
+                    user=request.user, filename=filename, data=data, meta={"campaign": campaign.pk}
+                )
         context.update({"result": result, "submit": submit})
     return render(request, "campaigns/import.html", context)

@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl.worksheet.formula import ArrayFormula
 
-from thidua.core import tabular
+from thidua.core.sheets import Limits
 from thidua.core.tabular import (
     CellError,
     Column,
@@ -227,10 +227,10 @@ def test_damaged_workbook():
     assert only(table, "not_spreadsheet")
 
 
-def test_workbook_expanding_too_much_is_refused(monkeypatch):
-    monkeypatch.setattr(tabular, "XLSX_MAX_EXPANSION", 0)
-    table = read_table(xlsx_bytes([HEADER, ["A", "B"]]), SPEC, filename="bom.xlsx")
-    assert "giải nén" in only(table, "too_large")[0].message
+def test_workbook_expanding_too_much_is_refused():
+    limits = Limits(xlsx_max_uncompressed=1000)
+    table = read_table(xlsx_bytes([HEADER, ["A", "B"]]), SPEC, filename="bom.xlsx", limits=limits)
+    assert "giải nén" in only(table, "zip_bomb")[0].message
 
 
 def test_other_extensions_are_refused():
@@ -270,11 +270,11 @@ def test_wrong_columns_altogether():
     assert "“a”, “b”" in only(table, "unknown_columns")[0].message
 
 
-def test_unknown_extra_columns_are_a_warning():
+def test_unknown_extra_columns_are_an_error_naming_them_and_the_known_ones():
     table = read_table(csv_bytes([[*HEADER[:2], "Ghi chú"], ["A", "Một", "x"]]), SPEC, filename="x.csv")
-    assert table.ok
-    [warning] = table.warnings
-    assert "Ghi chú" in warning.message and warning.code == "unknown_columns"
+    [error] = table.errors
+    assert error.code == "unknown_columns"
+    assert "“Ghi chú”" in error.message and "“Số tiền”" in error.message
 
 
 def test_a_column_given_twice():
@@ -283,9 +283,9 @@ def test_a_column_given_twice():
     assert "A, C" in problem.message
 
 
-def test_data_without_a_header_is_a_warning():
+def test_data_without_a_header_is_an_error():
     table = read_table(xlsx_bytes([HEADER[:2], ["A", "Một", None, "lạc"]]), SPEC, filename="x.xlsx")
-    assert table.ok
+    assert not table.ok
     assert "Cột D" in only(table, "headerless")[0].message
 
 

@@ -12,7 +12,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import translation
 
+from thidua.core import tabular
 from thidua.core.models import AuditEntry
 from thidua.orgs import imports
 from thidua.orgs.models import (
@@ -270,12 +272,14 @@ def test_formula_text_in_csv(org, admin):
     assert_refused("units", admin, "csv", rows, row=2, column="Tên đơn vị", needle="công thức")
 
 
-def test_unknown_extra_columns_warn_but_import(org, admin, fmt):
+def test_unknown_extra_columns_are_refused_never_dropped(org, admin, fmt):
     rows = [[*UNIT_HEADER, "Ghi chú"], ["LS-X9", "Xã Mới", "", "", "LS", "", "bỏ qua"]]
+    before = db_state()
     result = run("units", admin, fmt, rows)
-    assert result.applied
-    assert [p.code for p in result.warnings] == ["unknown_columns"]
-    assert "Ghi chú" in result.warnings[0].message
+    assert not result.applied
+    assert [p.code for p in result.errors] == ["unknown_columns"]
+    assert "Ghi chú" in result.errors[0].message
+    assert db_state() == before
 
 
 def test_user_without_import_right_is_refused(org, make_user, fmt):
@@ -499,7 +503,7 @@ def test_cli_missing_file(org, admin, tmp_path):
 @pytest.fixture
 def stash_dir(settings, tmp_path):
     settings.VAR_DIR = tmp_path
-    return tmp_path / "imports"
+    return tmp_path / "import-stash"
 
 
 def post_file(client, kind, fmt, rows):
@@ -557,11 +561,11 @@ def test_web_token_is_bound_to_its_user(client, org, admin, make_user, stash_dir
 
 
 def test_web_expired_upload_is_refused(client, org, admin, stash_dir, monkeypatch):
-    from thidua.orgs import views_import
+    from thidua.core import stash
 
     client.force_login(admin)
     token = post_file(client, "units", "csv", [UNIT_HEADER, ["LS-X9", "Xã Mới", "", "", "LS", ""]]).context["token"]
-    monkeypatch.setattr(views_import, "STASH_TTL_SECONDS", -1)
+    monkeypatch.setattr(stash, "TTL_SECONDS", -1)
     before = db_state()
     response = client.post(reverse("orgs:import"), {"token": token}, follow=True)
     assert "result" not in response.context
@@ -636,3 +640,108 @@ def test_organiser_imports_members_only_within_its_scope(org, make_user, fmt, tm
     rows = [GROUP_HEADER, ["CUM-BG", 2022, "LS", "trưởng"], ["CUM-BG", 2022, "CB", ""], ["CUM-BG", 2022, "LS-X1", ""]]
     assert run("groups", board, fmt, rows).applied
     assert GroupMember.objects.filter(group_year__year=2022, unit=org["ls_commune"]).exists()
+
+
+def test_headers_in_english_are_read_whatever_the_ui_language():
+    # A units file written with the English headers, read with the page in either language,
+    # keeps its parent and effective-date columns (they were silently dropped before).
+    spec = imports.UnitImport().spec()
+    with translation.override("en"):
+        english = [str(c.label) for c in spec.columns]
+    assert english != [c.label for c in spec.columns]
+    for ui in ("vi", "en"):
+        with translation.override(ui):
+            table = tabular.read_table(
+                as_csv([english, ["LS-X2", "Xã", "", "", "LS", "01/07/2025"]]), spec, filename="u.csv"
+            )
+        assert table.ok, [str(p) for p in table.problems]
+        assert table.rows[0]["parent_code"] == "LS"
+        assert table.rows[0]["valid_from"] is not None
+
+
+# --------------------------------------------------------------------------- replacing a whole membership
+
+
+@pytest.fixture
+def big_year(org):
+    from thidua.orgs import services
+    from thidua.orgs.models import UnitType
+
+    members = [org["ls"], org["cb"]] + [
+        services.unit_create(
+            actor=None,
+            code=f"TV-{i:02}",
+            name=f"Thành viên {i}",
+            type=UnitType.PROVINCE_FRONT,
+            parent=org["central"],
+            valid_from=dt.date(2020, 1, 1),
+        )
+        for i in range(11)
+    ]
+    return services.group_year_set(actor=None, group=org["group"], year=2023, members=members, head=org["ls"])
+
+
+def test_a_replace_that_shrinks_a_group_year_by_more_than_half_needs_a_confirm(org, admin, big_year, fmt):
+    rows = [GROUP_HEADER, ["CUM-BG", 2023, "LS", "trưởng"]]  # one row for a year of 13 members
+    before = db_state()
+    result = run("groups", admin, fmt, rows)
+    assert not result.applied and result.needs_confirm
+    [problem] = [p for p in result.errors if p.code == "shrink"]
+    assert "13" in problem.message and "1" in problem.message and problem.row == 2
+    assert db_state() == before
+    result = imports.IMPORTERS["groups"].apply(admin, upload(fmt, rows)[0], filename="g." + fmt, confirm_shrink=True)
+    assert result.applied, [str(p) for p in result.problems]
+    assert [p.code for p in result.warnings if p.code == "shrink"] == ["shrink"]
+    assert list(GroupYear.objects.get(pk=big_year.pk).members.values_list("code", flat=True)) == ["LS"]
+
+
+def test_a_replace_that_keeps_half_needs_no_confirm(org, admin, big_year):
+    rows = [GROUP_HEADER] + [["CUM-BG", 2023, code, ""] for code in ["LS", "CB", *(f"TV-{i:02}" for i in range(5))]]
+    result = run("groups", admin, "csv", [*rows[:1], [*rows[1][:3], "trưởng"], *rows[2:]])
+    assert result.applied, [str(p) for p in result.problems]
+
+
+def test_the_cli_refuses_a_shrink_without_the_flag(org, admin, big_year, tmp_path):
+    path = tmp_path / "cum.csv"
+    path.write_bytes(as_csv([GROUP_HEADER, ["CUM-BG", 2023, "LS", "trưởng"]]))
+    with pytest.raises(CommandError):
+        call_command("import", "groups", str(path), "--user", admin.username, "--apply")
+    assert GroupYear.objects.get(pk=big_year.pk).members.count() == 13
+    call_command("import", "groups", str(path), "--user", admin.username, "--apply", "--confirm-shrink")
+    assert GroupYear.objects.get(pk=big_year.pk).members.count() == 1
+
+
+def test_web_shrink_needs_the_checkbox_and_leaves_no_file(org, admin, big_year, stash_dir):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(admin)
+    c.get(reverse("orgs:import"))
+    csrf = {"csrfmiddlewaretoken": c.cookies["csrftoken"].value}
+    data = as_csv([GROUP_HEADER, ["CUM-BG", 2023, "LS", "trưởng"]])
+    response = c.post(reverse("orgs:import"), {"kind": "groups", "file": SimpleUploadedFile("g.csv", data), **csrf})
+    assert "token" not in response.context and "bớt quá nửa" in response.content.decode()
+    assert not stash_dir.exists() or not any(stash_dir.iterdir())
+    response = c.post(
+        reverse("orgs:import"),
+        {"kind": "groups", "file": SimpleUploadedFile("g.csv", data), "confirm_shrink": "on", **csrf},
+    )
+    token = response.context["token"]
+    assert GroupYear.objects.get(pk=big_year.pk).members.count() == 13  # a dry run
+    response = c.post(reverse("orgs:import"), {"token": token, **csrf})
+    assert response.context["result"].applied
+    assert GroupYear.objects.get(pk=big_year.pk).members.count() == 1
+    assert not any(stash_dir.iterdir())  # the checked file is gone once applied
+
+
+def test_an_abandoned_dry_run_is_swept(client, org, admin, stash_dir, monkeypatch):
+    import time
+
+    from thidua.core import stash
+
+    client.force_login(admin)
+    post_file(client, "units", "csv", [UNIT_HEADER, ["LS-X9", "Xã Mới", "", "", "LS", ""]])
+    assert len(list(stash_dir.iterdir())) == 2
+    assert stash.sweep(now=time.time() + stash.TTL_SECONDS + 1) == 2
+    assert not any(stash_dir.iterdir())

@@ -10,16 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from thidua.accounts.permissions import require
-from thidua.core import audit
+from thidua.core import audit, uploads
 from thidua.core.errors import DomainError
 from thidua.orgs.models import GroupYear, Unit
 from thidua.scoring import calculation as calc
@@ -48,8 +48,6 @@ from thidua.scoring.services._common import (
     require_member,
 )
 from thidua.scoring.services.agreement import settings_of
-
-EVIDENCE_SUFFIXES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".jpg", ".jpeg", ".png"}
 
 
 def signed_agreement(group_year: GroupYear) -> Agreement:
@@ -372,19 +370,19 @@ def evidence_add(
         raise DomainError(_("Đường dẫn phải bắt đầu bằng http:// hoặc https://."), field="link")
     evidence = Evidence(sheet=sheet, item=item, link=link[:500])
     if file is not None:
-        name = PurePosixPath(file.name or "").name
-        limit = int(getattr(settings, "THIDUA_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
-        if PurePosixPath(name).suffix.lower() not in EVIDENCE_SUFFIXES:
-            raise DomainError(
-                _("Loại tệp không được nhận; chỉ nhận: %(s)s") % {"s": ", ".join(sorted(EVIDENCE_SUFFIXES))},
-                field="file",
-            )
-        if not file.size or file.size > limit:
-            raise DomainError(_("Tệp rỗng hoặc lớn hơn %(mb)s MB.") % {"mb": limit // (1024 * 1024)}, field="file")
+        name = uploads.safe_name(file.name or "")
+        limit = int(getattr(settings, "THIDUA_EVIDENCE_MAX_BYTES", uploads.DEFAULT_MAX_BYTES))
+        if hasattr(file, "seek"):
+            file.seek(0)
+        data = file.read(limit + 1)
+        # By content, not by the name: an .exe renamed .pdf is refused; the stored type is the extension's.
+        verdict = uploads.check(name, data, max_bytes=limit)
+        if not verdict.ok:
+            raise DomainError(_(verdict.template) % (verdict.params or {}), field="file", code="bad_file")
         evidence.original_name = name[:255]
-        evidence.content_type = (file.content_type or "application/octet-stream")[:100]
-        evidence.size = file.size
-        evidence.file.save(name, file, save=False)
+        evidence.content_type = verdict.content_type
+        evidence.size = len(data)
+        evidence.file.save(name, ContentFile(data), save=False)
     evidence.title = " ".join((title or "").split())[:255] or evidence.original_name or link[:255]
     evidence.uploaded_by = actor if getattr(actor, "is_authenticated", False) else None
     evidence.save()

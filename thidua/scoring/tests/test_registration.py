@@ -123,3 +123,49 @@ def test_import_registrations_in_the_browser_with_a_dry_run(client, world):
     assert response.status_code == 302
     assert sorted(Registration.objects.get().entries.values_list("title_code", flat=True)) == ["LDTT", "TTLDXS"]
     assert client.get(url + "?template=1").content.startswith(b"PK")
+
+
+def _registrations_xlsx(*rows):
+    book = openpyxl.Workbook()
+    book.active.append(["Mã đơn vị", "Đối tượng", "Mã cá nhân", "Danh hiệu", "Ghi chú"])
+    for row in rows:
+        book.active.append(list(row))
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+def _post_import(client, world, data, **headers):
+    url = f"/api/v1/scoring/rounds/{world['round'].pk}/import"
+    return client.post(url, {"file": SimpleUploadedFile("dang-ky.xlsx", data), "apply": "true"}, headers=headers)
+
+
+def test_api_import_answers_422_with_the_problems_when_it_refuses(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world["ls"])
+    client.get(reverse("scoring:round_import", args=[world["round"].pk]))  # sets the CSRF cookie
+    csrf = {"X-CSRFToken": client.cookies["csrftoken"].value}
+    response = _post_import(client, world, _registrations_xlsx(["LS", "Tập thể", None, "KHONG_CO", None]), **csrf)
+    assert response.status_code == 422, response.content
+    body = response.json()
+    assert body["applied"] is False and any("Dòng 2" in p for p in body["problems"])
+    assert not Registration.objects.exists()
+    response = _post_import(client, world, _registrations_xlsx(["LS", "Tập thể", None, "TTLDXS", None]), **csrf)
+    assert response.status_code == 200 and response.json()["applied"] is True
+    assert Registration.objects.get().entries.count() == 1
+
+
+def test_api_import_by_token_multipart(world):
+    from django.test import Client
+
+    from thidua.accounts.models import ApiToken
+
+    _token, raw = ApiToken.issue(user=world["ls"], name="nhap")
+    # As a script calls it: multipart, a bearer token, no cookie and no CSRF token, CSRF enforced.
+    client = Client(enforce_csrf_checks=True)
+    data = _registrations_xlsx(["LS", "Tập thể", None, "TTLDXS", None])
+    response = _post_import(client, world, data, Authorization=f"Bearer {raw}")
+    assert response.status_code == 200, response.content
+    assert Registration.objects.get().entries.count() == 1

@@ -247,7 +247,47 @@ def test_evidence_files_are_served_only_to_those_who_may_see_the_self_score(clie
     bad = SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream")
     c = _client(client, web["officers"]["LS"])
     response = c.post(reverse("scoring:evidence_add", args=[gy.pk, ls.pk]), {"title": "x", "file": bad})
-    assert any("Loại tệp không được nhận" in m for m in _msgs(response))
+    assert any("“.exe” không được chấp nhận" in m for m in _msgs(response))
+
+
+def test_evidence_is_checked_by_content_and_served_as_a_typed_attachment(web, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from thidua.scoring.models import Evidence
+
+    settings.MEDIA_ROOT = tmp_path
+    _signed(web)
+    gy, ls = web["gy"], web["LS"]
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(web["officers"]["LS"])
+    page = reverse("scoring:self_score", args=[gy.pk, ls.pk])
+    c.get(page)
+    csrf = {"csrfmiddlewaretoken": c.cookies["csrftoken"].value}
+    c.post(page, {**_marks({"A1": 20}), **csrf})
+    url = reverse("scoring:evidence_add", args=[gy.pk, ls.pk])
+    for name, content, needle in [
+        ("bao-cao.pdf", b"MZ\x90\x00" + b"\0" * 100, "nội dung là tệp EXE"),  # an .exe renamed .pdf
+        ("anh.png", b"<html><script>alert(1)</script></html>", "HTML"),
+        ("bang.docx", b"PK\x03\x04" + b"\0" * 50, "bị hỏng"),
+        ("../../etc/passwd.pdf", b"#!/bin/sh\nrm -rf /\n", "script"),
+    ]:
+        upload = SimpleUploadedFile(name, content, content_type="application/pdf")
+        response = c.post(url, {"title": "x", "file": upload, **csrf})
+        assert any(needle in m for m in _msgs(response)), (name, _msgs(response))
+    assert not Evidence.objects.exists()
+    assert not any(p.is_file() for p in tmp_path.rglob("*"))
+    # A real PDF is kept, and served as an attachment of its checked type, never sniffed.
+    upload = SimpleUploadedFile("Biên bản.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF", content_type="text/html")
+    response = c.post(url, {"title": "Biên bản", "file": upload, **csrf})
+    assert response.status_code == 302, _msgs(response)
+    evidence = Evidence.objects.get()
+    assert evidence.content_type == "application/pdf"  # not the browser's claim
+    response = c.get(reverse("scoring:evidence", args=[evidence.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
 
 
 def test_the_criteria_table_editor_and_its_lock(client, web):

@@ -131,7 +131,10 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     response = FileResponse(
         evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name or "minh-chung"
     )
+    # The type checked and stored at upload, never guessed again from the name or the content.
+    response["Content-Type"] = evidence.content_type or "application/octet-stream"
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

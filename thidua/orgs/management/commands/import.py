@@ -23,6 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("file", help="Đường dẫn tệp .xlsx hoặc .csv")
         parser.add_argument("--user", required=True, help="Tên đăng nhập của người nhập (quyền được kiểm tra)")
         parser.add_argument("--apply", action="store_true", help="Ghi vào hệ thống (mặc định chỉ chạy thử)")
+        parser.add_argument(
+            "--confirm-shrink",
+            action="store_true",
+            help="Xác nhận thay danh sách thành viên dù bớt quá nửa (mặc định bị từ chối)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = get_user_model().objects.filter(username=options["user"], is_active=True).first()
@@ -32,7 +37,8 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(_("Không tìm thấy tệp “%(f)s”.") % {"f": path})
         importer = importer_for(options["kind"])
-        result = importer.apply(user, path) if options["apply"] else importer.dry_run(user, path)
+        run = importer.apply if options["apply"] else importer.dry_run
+        result = run(user, path, confirm_shrink=options["confirm_shrink"])
         self._print(result)
         if result.errors:
             raise CommandError(
