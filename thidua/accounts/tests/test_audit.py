@@ -215,3 +215,38 @@ def test_roles_without_audit_rights_cannot_read_it(org, history, make_user, clie
     assert client.get(reverse("accounts:audit_list")).status_code == 403
     assert client.get("/api/v1/accounts/audit").status_code == 403
     assert client.get(f"/api/v1/accounts/audit/orgs.unit/{org['ls'].pk}").status_code == 403
+
+
+@pytest.mark.parametrize("role", ["admin", "board", "leader"])
+def test_audit_page_shows_changes_whose_keys_are_named_like_dict_methods(org, make_user, role):
+    from thidua.core import audit
+
+    # Keys like "items" once won Django's template lookup over the dict method and the page answered 500.
+    audit.record(
+        actor=None,
+        action=AuditEntry.Action.UPDATE,
+        object_type="scoring.agreement",
+        object_id="7",
+        object_repr="Giao ước 2026",
+        unit_id=org["ls"].pk,
+        before={"items": ["a"], "keys": 1, "values": None},
+        after={"items": ["a", "b"], "keys": 2, "values": "x"},
+    )
+    audit.record(
+        actor=None,
+        action=AuditEntry.Action.EVENT,
+        object_type="scoring.agreement",
+        object_id="7",
+        object_repr="Giao ước 2026",
+        unit_id=org["ls"].pk,
+        after={"items": [1, 2], "get": "sự-kiện"},
+    )
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user(role, None if role == "admin" else org["ls"]))
+    response = client.get(reverse("accounts:audit_list"), {"object_type": "scoring.agreement"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<strong>items</strong>: [&#x27;a&#x27;] → [&#x27;a&#x27;, &#x27;b&#x27;]" in page
+    assert "<strong>keys</strong>: 1 → 2" in page and "<strong>values</strong>: ∅ → x" in page
+    assert "<strong>get</strong>: sự-kiện" in page
+
