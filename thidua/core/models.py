@@ -31,8 +31,9 @@ class AuditEntry(models.Model):
         EVENT = "event", _("Sự kiện")
 
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    # PROTECT: a user who acted stays on the trail; deactivate such accounts instead of deleting them.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_label = models.CharField(_("người thực hiện"), max_length=150, blank=True)
     action = models.CharField(_("thao tác"), max_length=10, choices=Action.choices)

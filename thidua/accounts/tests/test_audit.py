@@ -250,3 +250,14 @@ def test_audit_page_shows_changes_whose_keys_are_named_like_dict_methods(org, ma
     assert "<strong>keys</strong>: 1 → 2" in page and "<strong>values</strong>: ∅ → x" in page
     assert "<strong>get</strong>: sự-kiện" in page
 
+
+def test_deleting_a_user_keeps_the_actor_of_the_trail(org, make_user):
+    from django.db.models import ProtectedError
+
+    board = make_user("board", org["ls"], username="bantdls")
+    assert _as(board)("patch", f"/orgs/units/{org['ls_commune'].pk}", {"name_en": "Huu Lung"}).status_code == 200
+    [entry] = _entries("orgs.unit", org["ls_commune"].pk, action="update")
+    with pytest.raises(ProtectedError):
+        board.delete()
+    entry = AuditEntry.objects.get(pk=entry.pk)
+    assert entry.actor_id == board.pk and entry.actor_label == "bantdls"
