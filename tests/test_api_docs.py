@@ -1,0 +1,45 @@
+"""The API docs and the OpenAPI document are for authenticated users only (issue 9, item 7)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from thidua.accounts.models import ApiToken
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_callers_get_neither_the_docs_nor_the_schema():
+    client = Client(enforce_csrf_checks=True)
+    spec = client.get("/api/v1/openapi.json")
+    assert spec.status_code == 401 and "paths" not in spec.json()
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 302 and docs["Location"].startswith("/accounts/login/")
+    # A made-up token is no better than none.
+    assert client.get("/api/v1/openapi.json", headers={"Authorization": "Bearer thidua_nope"}).status_code == 401
+    assert client.get("/api/v1/openapi.json", headers={"X-API-Key": "nope"}).status_code == 401
+
+
+@pytest.mark.parametrize("how", ["session", "bearer", "header"])
+def test_signed_in_users_and_tokens_read_them(org, make_user, how):
+    user = make_user("unit_officer", org["ls"])
+    client = Client(enforce_csrf_checks=True)
+    headers = {}
+    raw = ApiToken.issue(user=user, name="docs")[1]
+    if how == "session":
+        client.force_login(user)
+    elif how == "bearer":
+        headers = {"Authorization": f"Bearer {raw}"}
+    else:
+        headers = {"X-API-Key": raw}
+    spec = client.get("/api/v1/openapi.json", headers=headers)
+    assert spec.status_code == 200
+    schema = spec.json()
+    assert "/api/v1/accounts/me" in schema["paths"]
+    assert "authenticated users only" in schema["info"]["description"]
+    # Errors are documented on every operation, with one body shape.
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            assert {"400", "401", "403", "404", "422"} <= set(operation["responses"])
+    assert client.get("/api/v1/docs", headers=headers).status_code == 200
