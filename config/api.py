@@ -6,10 +6,11 @@ import importlib
 import importlib.util
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from ninja import NinjaAPI
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 
 from config.openapi import signed_in_or_token, with_error_responses
 from thidua.core.errors import DomainError, PermissionDeniedError
@@ -32,6 +33,24 @@ class HeaderTokenAuth(APIKeyHeader):
         return TokenAuth().authenticate(request, key or "")
 
 
+class SessionAuth(APIKeyCookie):
+    """The browser's signed-in session, with Django's CSRF check on writes.
+
+    It runs after the token authenticators, and only for a signed-in session: a request that carries
+    a token is never refused for a missing CSRF token (a cross-site page cannot set that header), and
+    an anonymous request gets 401, not a CSRF error."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)  # checks CSRF, then authenticate()
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return request.user
+
+
 class ThiduaAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
         return with_error_responses(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
@@ -46,7 +65,7 @@ api = ThiduaAPI(
         "These docs and the OpenAPI document are served to authenticated users only."
     ),
     urls_namespace="api",
-    auth=[django_auth, TokenAuth(), HeaderTokenAuth()],
+    auth=[TokenAuth(), HeaderTokenAuth(), SessionAuth()],
     docs_url="/docs",
     openapi_url="/openapi.json",
     # Not public: the description maps every operation and field (decided in issue 9, item 7).
