@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext
+from django.views.decorators.csrf import csrf_exempt
 
 # Every operation may answer these besides its own successes; the bodies are those of config/api.py's
 # exception handlers (400, 403, 404) and of django-ninja itself (401, 405, 422).
@@ -65,3 +66,9 @@ def signed_in_or_token(authenticators: Callable[[], list[Any]]) -> Callable[[Any
         return wrapped
 
     return decorator
+
+
+@csrf_exempt  # like the API's own views: no cookie-based auth here, and the answer is the same for all
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Any path under the API that no route matches (an id that is not a number, say): JSON, as documented."""
+    return JsonResponse({"detail": gettext("Không tìm thấy."), "code": "not_found"}, status=404)

@@ -43,3 +43,23 @@ def test_signed_in_users_and_tokens_read_them(org, make_user, how):
         for operation in operations.values():
             assert {"400", "401", "403", "404", "422"} <= set(operation["responses"])
     assert client.get("/api/v1/docs", headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/orgs/units?offset=-1",
+        "/api/v1/orgs/units?limit=100000",
+        "/api/v1/orgs/people?offset=10000000000",
+        "/api/v1/accounts/audit?limit=-5",
+        f"/api/v1/orgs/units/{2**63}",
+        f"/api/v1/orgs/people/{2**64}",
+        "/api/v1/awards/history?year=99999",
+    ],
+)
+def test_out_of_range_paging_years_and_ids_answer_422_not_500(make_user, path):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("admin"))
+    response = client.get(path)
+    assert response.status_code == 422, response.content
+    assert response.json()["detail"]

@@ -18,6 +18,7 @@ from thidua.accounts.permissions import can, is_admin
 from thidua.awards import selectors, services
 from thidua.awards.evaluation import explain_subject
 from thidua.awards.models import EvaluationRun, RunStatus
+from thidua.core.bounds import Id, Limit, Year
 from thidua.core.errors import PermissionDeniedError
 from thidua.orgs.models import Person, Unit
 
@@ -39,7 +40,7 @@ class ExplainParams(Schema):
     person: str | None = None
     unit: str | None = None
     title: str
-    year: int
+    year: Year
     as_of: dt.date | None = None
     lang: Literal["vi", "en"] = "vi"
 
@@ -127,7 +128,7 @@ def explain(request: HttpRequest, params: Query[ExplainParams]) -> dict[str, Any
 
 
 class EvaluateIn(Schema):
-    year: int
+    year: Year
     unit: str | None = None
     titles: list[str] = []
     background: bool | None = None
@@ -215,7 +216,7 @@ def evaluate(request: HttpRequest, body: EvaluateIn) -> Any:
 
 
 @router.get("/runs/{run_id}", response=RunOut, summary="Progress and results of an evaluation run")
-def run_detail(request: HttpRequest, run_id: int, results: bool = True) -> dict[str, Any]:
+def run_detail(request: HttpRequest, run_id: Id, results: bool = True) -> dict[str, Any]:
     run = get_object_or_404(selectors.runs_for_user(_user(request)), pk=run_id)
     return _run_out(request, run, with_results=results)
 
@@ -225,9 +226,9 @@ class HistoryParams(Schema):
     person: str = ""
     unit: str | None = None
     title: str = ""
-    year: int | None = None
+    year: Year | None = None
     number: str = ""
-    limit: int = 200
+    limit: Limit = 200
 
 
 class AwardOut(Schema):
