@@ -63,3 +63,29 @@ def test_out_of_range_paging_years_and_ids_answer_422_not_500(make_user, path):
     response = client.get(path)
     assert response.status_code == 422, response.content
     assert response.json()["detail"]
+
+
+def test_no_two_schemas_publish_under_one_name():
+    """django-ninja keys OpenAPI components by class name: two classes with one name silently
+    publish one app's shape for another app's operations (QuorumOut, ResultOut did)."""
+    import pydantic
+    from ninja import Schema
+
+    from config.api import api
+
+    api.get_openapi_schema()  # imports every router
+    seen: dict[str, type] = {}
+    clashes = []
+
+    def walk(cls: type) -> None:
+        sub: type
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("thidua."):
+                other = seen.setdefault(sub.__name__, sub)
+                if other is not sub:
+                    clashes.append(f"{sub.__name__}: {other.__module__} and {sub.__module__}")
+            walk(sub)
+
+    walk(Schema)
+    assert not clashes
+    assert issubclass(Schema, pydantic.BaseModel)

@@ -134,7 +134,7 @@ class EvaluateIn(Schema):
     background: bool | None = None
 
 
-class ResultOut(Schema):
+class EvaluationResultOut(Schema):
     title: str
     subject_kind: str
     person_code: str | None
@@ -159,7 +159,7 @@ class RunOut(Schema):
     error: str
     subjects: int
     summary: dict[str, Any]
-    results: list[ResultOut] | None = None
+    results: list[EvaluationResultOut] | None = None
 
 
 def _run_out(request: HttpRequest, run: EvaluationRun, with_results: bool) -> dict[str, Any]:

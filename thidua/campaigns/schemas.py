@@ -9,12 +9,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 
 from thidua.core.bounds import Amount, Between, Decimals, Id, SmallCount, Year
-
-
-class UnitRef(Schema):
-    id: int
-    code: str
-    name: str
+from thidua.orgs.schemas import UnitRef
 
 
 class IndicatorIn(Schema):

@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from thidua.accounts.permissions import can
+from thidua.campaigns.schemas import ReasonIn
 from thidua.core.bounds import Id
 from thidua.orgs.models import GroupYear, Person, Unit
 from thidua.scoring import calculation as calc
@@ -759,7 +760,7 @@ def registration_confirm(request: HttpRequest, pk: Id) -> dict[str, Any]:
 
 
 @router.post("/registrations/{pk}/return", response=s.RegistrationOut, summary="Cấp trên trả lại (có lý do)")
-def registration_return(request: HttpRequest, pk: Id, body: s.ReasonIn) -> dict[str, Any]:
+def registration_return(request: HttpRequest, pk: Id, body: ReasonIn) -> dict[str, Any]:
     reg = _registration(request, pk)
     return _registration_out(services.registration_return(actor=_user(request), registration=reg, reason=body.reason))
 

@@ -9,14 +9,9 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 
 from thidua.core.bounds import ID_KEYS, Amount, Between, Id, SmallCount, Year
+from thidua.orgs.schemas import UnitRef
 
 Points = Annotated[Decimal, Between(Decimal(0), Decimal("99999.99"))]  # DecimalField(max_digits=7, decimal_places=2)
-
-
-class UnitRef(Schema):
-    id: int
-    code: str
-    name: str
 
 
 class ProblemOut(Schema):
@@ -257,7 +252,7 @@ class AttendanceIn(Schema):
     position: str = ""
 
 
-class QuorumOut(Schema):
+class ConferenceQuorumOut(Schema):
     present: int
     members: int
     required: int
@@ -282,7 +277,7 @@ class ConferenceOut(Schema):
     chair_name: str
     secretary_name: str
     minutes_number: str
-    quorum: QuorumOut
+    quorum: ConferenceQuorumOut
     table_approved: bool
     leading_unit: UnitRef | None
     leading_title: str
@@ -332,10 +327,6 @@ class RegistrationOut(Schema):
     status: str
     return_reason: str
     entries: list[EntryOut]
-
-
-class ReasonIn(Schema):
-    reason: str
 
 
 class ResultsIn(Schema):
