@@ -122,13 +122,18 @@ def _titles() -> dict[str, Title]:
     return found
 
 
+_LOOKUP_BATCH = 200
+
+
 def _lookup(model: type[Any], codes: Iterable[str]) -> dict[str, Any]:
     """Objects by code, ignoring case (keys are case-folded)."""
-    wanted = {c for c in codes if c}
-    if not wanted:
-        return {}
-    query = reduce(operator.or_, (Q(code__iexact=c) for c in wanted))
-    return {obj.code.casefold(): obj for obj in model.objects.filter(query)}
+    wanted = sorted({c for c in codes if c})
+    found: dict[str, Any] = {}
+    # In batches: one OR of a thousand terms is deeper than SQLite's expression limit (1000).
+    for start in range(0, len(wanted), _LOOKUP_BATCH):
+        query = reduce(operator.or_, (Q(code__iexact=c) for c in wanted[start : start + _LOOKUP_BATCH]))
+        found.update((obj.code.casefold(), obj) for obj in model.objects.filter(query))
+    return found
 
 
 def _plan(actor: Any, table: Table) -> list[PlannedDecision]:
