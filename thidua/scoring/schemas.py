@@ -21,9 +21,11 @@ class ProblemOut(Schema):
 
 
 class ProblemsOut(Schema):
+    """A refusal with its reasons; a body that is not JSON at all gets only `detail` (django-ninja's 400)."""
+
     detail: str
-    code: str
-    problems: list[ProblemOut]
+    code: str = "bad_request"
+    problems: list[ProblemOut] = []
 
 
 class YearOut(Schema):
