@@ -17,6 +17,26 @@ def _fresh_unit_graph() -> None:
     bump()
 
 
+# Rows that data migrations seed (dated ballot rules, the title catalogue). A transactional test's flush
+# empties them for the transactional tests that follow; each such test gets them back (the loaders are
+# idempotent), so no test depends on the order it runs in.
+SEEDING_MIGRATIONS = ("thidua.voting.migrations.0002_default_rules", "thidua.awards.migrations.0002_title_catalogue")
+
+
+@pytest.fixture(autouse=True)
+def _migration_seeded_rows(request: pytest.FixtureRequest) -> None:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction", False):
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    for module in SEEDING_MIGRATIONS:
+        importlib.import_module(module).load(apps, None)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(request: pytest.FixtureRequest) -> None:
     # Argon2 is deliberately slow; tests that check it carry @pytest.mark.argon2.
@@ -104,3 +124,27 @@ def org(db: Any) -> dict[str, Any]:
         "group": group,
         "gy2022": gy2022,
     }
+
+
+@pytest.fixture
+def csrf_client(db: Any) -> Callable[..., Any]:
+    """A logged-in browser that enforces CSRF as production does: ``post`` sends the token read
+    from the cookie of a page it opened first (``csrf=False`` leaves it out)."""
+    from django.test import Client
+
+    class CsrfClient(Client):
+        token = ""
+
+        def post(self, path: Any, data: Any = None, *args: Any, csrf: bool = True, **extra: Any) -> Any:
+            if csrf:
+                extra.setdefault("HTTP_X_CSRFTOKEN", self.token)
+            return super().post(path, data, *args, **extra)
+
+    def _make(user: Any, *, page: str = "/") -> Any:
+        browser = CsrfClient(enforce_csrf_checks=True)
+        browser.force_login(user)
+        browser.get(page)
+        browser.token = browser.cookies["csrftoken"].value
+        return browser
+
+    return _make

@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.security import APIKeyCookie, APIKeyHeader, HttpBearer
 
 from config.openapi import signed_in_or_token, with_error_responses
+from thidua.accounts.models import TokenRefused
 from thidua.core.errors import DomainError, PermissionDeniedError
 
 
@@ -20,9 +21,10 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         from thidua.accounts.models import ApiToken
 
+        # A presented token that is refused answers 401 with the reason (TokenRefused, below);
+        # it never falls back to the session.
         user = ApiToken.authenticate(token)
-        if user is not None:
-            request.user = user
+        request.user = user
         return user
 
 
@@ -30,7 +32,9 @@ class HeaderTokenAuth(APIKeyHeader):
     param_name = "X-API-Key"
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        return TokenAuth().authenticate(request, key or "")
+        if not key:
+            return None  # no X-API-Key header: try the next authenticator
+        return TokenAuth().authenticate(request, key)
 
 
 class SessionAuth(APIKeyCookie):
@@ -73,6 +77,13 @@ api = ThiduaAPI(
 )
 
 
+@api.exception_handler(TokenRefused)
+def _token_refused(request: HttpRequest, exc: TokenRefused) -> HttpResponse:
+    response = api.create_response(request, {"detail": exc.message, "code": exc.code}, status=401)
+    response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    return response
+
+
 @api.exception_handler(PermissionDeniedError)
 def _forbidden(request: HttpRequest, exc: PermissionDeniedError) -> HttpResponse:
     return api.create_response(request, {"detail": exc.message, "code": exc.code}, status=403)
@@ -86,7 +97,9 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return api.create_response(request, {"detail": exc.message, "code": exc.code, "field": exc.field}, status=400)
+    # A change made on a stale copy (someone else changed the object meanwhile) is a conflict.
+    status = 409 if exc.code == "conflict" else 400
+    return api.create_response(request, {"detail": exc.message, "code": exc.code, "field": exc.field}, status=status)
 
 
 _APPS = ["core", "accounts", "orgs", "campaigns", "scoring", "voting", "awards", "reports"]

@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 
+from thidua.accounts.models import TokenRefused
+
 # Every operation may answer these besides its own successes; the bodies are those of config/api.py's
 # exception handlers (400, 403, 404) and of django-ninja itself (401, 405, 422).
 ERROR_RESPONSES: dict[int, str] = {
@@ -56,7 +58,11 @@ def signed_in_or_token(authenticators: Callable[[], list[Any]]) -> Callable[[Any
     def decorator(view: Any) -> Any:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.user.is_authenticated or any(auth(request) for auth in authenticators()):
+            try:
+                allowed = request.user.is_authenticated or any(auth(request) for auth in authenticators())
+            except TokenRefused:  # a token presented and refused (unknown, expired, revoked)
+                allowed = False
+            if allowed:
                 response: HttpResponse = view(request, *args, **kwargs)
                 return response
             if request.path.endswith(".json"):

@@ -4,18 +4,26 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("THIDUA_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = os.environ.get("THIDUA_DEBUG", "1") == "1"
-# A development key is used only when DEBUG is on; production must set THIDUA_SECRET_KEY.
+# Production is the default: DEBUG only when the environment says so (`make run` does). Without DEBUG the
+# secret key and the allowed hosts must come from the environment, and thidua refuses to start otherwise.
+DEBUG = os.environ.get("THIDUA_DEBUG", "0") == "1"
 SECRET_KEY = os.environ.get("THIDUA_SECRET_KEY") or ("dev-only-insecure-key-change-me" if DEBUG else "")
 if not SECRET_KEY:
-    raise RuntimeError("THIDUA_SECRET_KEY must be set when THIDUA_DEBUG=0")
-ALLOWED_HOSTS = os.environ.get("THIDUA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    raise ImproperlyConfigured("THIDUA_SECRET_KEY must be set (or THIDUA_DEBUG=1 for development)")
+# Rotating the key: the old one goes to THIDUA_SECRET_KEY_FALLBACKS (comma-separated) until sessions, reset
+# links and the sealed ballot urns of sessions opened under it are closed.
+SECRET_KEY_FALLBACKS = [k for k in os.environ.get("THIDUA_SECRET_KEY_FALLBACKS", "").split(",") if k]
+_hosts = os.environ.get("THIDUA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
+ALLOWED_HOSTS = [host.strip() for host in _hosts.split(",") if host.strip()]
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("THIDUA_ALLOWED_HOSTS must be set (comma-separated host names) when THIDUA_DEBUG=0")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -38,7 +46,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "thidua.core.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "thidua.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "thidua.core.middleware.VietnameseFirstLocaleMiddleware",
@@ -99,9 +109,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
-# Lockout after repeated failed logins.
+# Failed sign-ins: a username is locked for one client address after MAX_FAILURES within the
+# window, and a client address for every username after CLIENT_MAX_FAILURES (offices share one
+# address behind NAT, so that limit is higher). Both last LOCKOUT_MINUTES.
 THIDUA_LOGIN_MAX_FAILURES = int(os.environ.get("THIDUA_LOGIN_MAX_FAILURES", "5"))
+THIDUA_LOGIN_CLIENT_MAX_FAILURES = int(os.environ.get("THIDUA_LOGIN_CLIENT_MAX_FAILURES", "30"))
 THIDUA_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("THIDUA_LOGIN_LOCKOUT_MINUTES", "15"))
+# API tokens expire after this many days.
+THIDUA_API_TOKEN_DAYS = int(os.environ.get("THIDUA_API_TOKEN_DAYS", "90"))
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -131,18 +146,66 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Behind a TLS-terminating reverse proxy (nginx, HAProxy): THIDUA_BEHIND_PROXY=1 trusts the proxy's
+# X-Forwarded-Proto and X-Forwarded-Host (the proxy must set them, overwriting the client's) and the
+# last X-Forwarded-For address for sign-in throttling. Without it every HTTPS POST fails the CSRF
+# origin check, because Django sees plain HTTP.
+THIDUA_BEHIND_PROXY = os.environ.get("THIDUA_BEHIND_PROXY", "0") == "1"
+if THIDUA_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+# Origins allowed to POST besides the request's own host, e.g. "https://thidua.mattran.org.vn".
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("THIDUA_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+# Scripts, styles, images and fonts from the app itself only; no inline script or style.
+THIDUA_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # HSTS is sent on HTTPS responses only; THIDUA_HSTS_SECONDS=0 turns it off.
+    SECURE_HSTS_SECONDS = int(os.environ.get("THIDUA_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("THIDUA_HSTS_INCLUDE_SUBDOMAINS", "0") == "1"
+    SECURE_SSL_REDIRECT = os.environ.get("THIDUA_SSL_REDIRECT", "0") == "1"
+    SECURE_REDIRECT_EXEMPT = [r"^healthz"]
 
+# One JSON object a line (request id, user id) in production; plain lines in development.
+# THIDUA_LOG_FORMAT=json|text, THIDUA_LOG_LEVEL (everything), THIDUA_REQUEST_LOG_LEVEL (one line per request).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "thidua.core.logging.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "thidua.core.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s user=%(user_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": os.environ.get("THIDUA_LOG_FORMAT", "text" if DEBUG else "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("THIDUA_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "thidua.request": {"level": os.environ.get("THIDUA_REQUEST_LOG_LEVEL", "WARNING" if DEBUG else "INFO")},
+    },
 }
+# /healthz answers 503 when a task has waited longer than this for a worker.
+THIDUA_HEALTH_MAX_TASK_WAIT_SECONDS = int(os.environ.get("THIDUA_HEALTH_MAX_TASK_WAIT_SECONDS", "600"))
 
 # Static files are vendored in the apps and served by the app itself (closed government networks:
 # no CDN). WhiteNoise serves them from STATIC_ROOT in production and from the finders under DEBUG.
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# In production static files carry their content's hash in their names and are served compressed
+# (`thidua serve` collects them first); development serves them from the apps as they are.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}

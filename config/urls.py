@@ -21,3 +21,8 @@ urlpatterns = [
 for _app in ["orgs", "campaigns", "scoring", "voting", "awards", "reports"]:
     if importlib.util.find_spec(f"thidua.{_app}.urls") is not None:
         urlpatterns.append(path(f"{_app}/", include(f"thidua.{_app}.urls")))
+
+handler400 = "thidua.core.views.bad_request"
+handler403 = "thidua.core.views.permission_denied"
+handler404 = "thidua.core.views.page_not_found"
+handler500 = "thidua.core.views.server_error"

@@ -66,6 +66,8 @@ GRANTS: dict[str, dict[str, list[Scope]]] = {
     "report.view": {r: [s] for r, s in _READERS.items()},
     "report.edit": {A: [Scope.ALL], B: [Scope.SUBTREE], U: [Scope.SUBTREE]},
     "report.approve": {A: [Scope.ALL], B: [Scope.PARENT], U: [Scope.PARENT]},
+    # A remark on a figure, by the unit itself or a level above; reading a report is not enough.
+    "report.comment": {A: [Scope.ALL], B: [Scope.SUBTREE], U: [Scope.SUBTREE]},
     "model.register": {A: [Scope.ALL], B: [Scope.SUBTREE], U: [Scope.SUBTREE]},
     "model.assess": {A: [Scope.ALL], B: [Scope.PARENT], U: [Scope.PARENT]},
     # registration, agreement, scoring, conference
@@ -83,7 +85,8 @@ GRANTS: dict[str, dict[str, list[Scope]]] = {
     "ballot.vote": {C: [Scope.SUBTREE]},
     # awards
     "award.view": {r: [s] for r, s in _READERS.items()},
-    "award.evaluate": {A: [Scope.ALL], B: [Scope.SUBTREE], U: [Scope.SUBTREE], L: [Scope.SUBTREE], C: [Scope.SUBTREE]},
+    # Starting an evaluation writes a run; leaders and council members only read its lists.
+    "award.evaluate": {A: [Scope.ALL], B: [Scope.SUBTREE], U: [Scope.SUBTREE]},
     "award.propose": {A: [Scope.ALL], B: [Scope.SUBTREE], U: [Scope.SUBTREE]},
     "award.decide": {A: [Scope.ALL], B: [Scope.SUBTREE]},
     "award.configure": {A: [Scope.ALL], B: [Scope.SUBTREE]},

@@ -8,9 +8,11 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from thidua.accounts.models import ApiToken, Role, RoleAssignment, User
+from thidua.accounts.lockout import normalise_username
+from thidua.accounts.models import ApiToken, LoginThrottle, Role, RoleAssignment, User
 from thidua.accounts.permissions import require
 from thidua.core import audit
 from thidua.core.errors import DomainError
@@ -66,14 +68,92 @@ def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
     assignment.delete()
 
 
+@transaction.atomic
 def password_changed(*, actor: Any) -> None:
+    """After the user changed their own password: audit it and revoke their API tokens."""
     audit.record(actor=actor, action="event", instance=actor, verb="user.password_change", after={})
+    _revoke_all_tokens(actor=actor, user=actor, reason="password_change")
+
+
+@transaction.atomic
+def user_set_password(*, actor: Any, user: User, password: str) -> None:
+    """An administrator resets a user's password: validated, audited, and the user's API tokens revoked."""
+    if actor is not None:
+        require(actor, "account.manage")
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field="password") from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit.record(actor=actor, action="event", instance=user, verb="user.password_reset", after={})
+    _revoke_all_tokens(actor=actor, user=user, reason="password_reset")
+
+
+@transaction.atomic
+def user_lock(*, actor: Any, user: User, until: dt.datetime | None = None) -> None:
+    """Lock an account (default: until unlocked): no password, session or API token works meanwhile."""
+    if actor is not None:
+        require(actor, "account.manage")
+    before = audit.snapshot(user, ["locked_until"])
+    user.locked_until = until or timezone.now() + dt.timedelta(days=365 * 100)
+    user.save(update_fields=["locked_until"])
+    audit.record(
+        actor=actor,
+        action="update",
+        instance=user,
+        before=before,
+        after=audit.snapshot(user, ["locked_until"]),
+        verb="account.lock",
+    )
+
+
+@transaction.atomic
+def user_unlock(*, actor: Any, user: User) -> None:
+    """Lift an administrator's lock, and the failed-login locks of this username at every address."""
+    if actor is not None:
+        require(actor, "account.manage")
+    before = audit.snapshot(user, ["locked_until"])
+    user.locked_until = None
+    user.save(update_fields=["locked_until"])
+    LoginThrottle.objects.filter(username=normalise_username(user.username)).delete()
+    audit.record(
+        actor=actor,
+        action="update",
+        instance=user,
+        before=before,
+        after=audit.snapshot(user, ["locked_until"]),
+        verb="account.unlock",
+    )
+
+
+# What the trail keeps of a token: its hash (never the raw key, which is not stored), not the password stamp.
+_TOKEN_FIELDS = ["user", "name", "prefix", "key_hash", "expires_at"]
+
+
+def _revoke_all_tokens(*, actor: Any, user: User, reason: str) -> None:
+    for token in ApiToken.objects.filter(user=user).order_by("pk"):
+        _record_revoke(actor, token, reason=reason)
+        token.delete()
+
+
+def _record_revoke(actor: Any, token: ApiToken, *, reason: str = "") -> None:
+    audit.record(
+        actor=actor,
+        action="delete",
+        instance=token,
+        before=audit.snapshot(token, _TOKEN_FIELDS),
+        verb="api_token.revoke",
+        note=reason,
+    )
 
 
 @transaction.atomic
 def api_token_issue(*, actor: User, name: str) -> tuple[ApiToken, str]:
     token, raw = ApiToken.issue(user=actor, name=name)
-    audit.record_create(actor, token, verb="api_token.issue")
+    audit.record(
+        actor=actor, action="create", instance=token, after=audit.snapshot(token, _TOKEN_FIELDS), verb="api_token.issue"
+    )
     return token, raw
 
 
@@ -81,5 +161,5 @@ def api_token_issue(*, actor: User, name: str) -> tuple[ApiToken, str]:
 def api_token_revoke(*, actor: User, token: ApiToken) -> None:
     if token.user_id != actor.pk:
         require(actor, "account.manage")
-    audit.record_delete(actor, token, verb="api_token.revoke")
+    _record_revoke(actor, token)
     token.delete()

@@ -4,14 +4,18 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -48,10 +52,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
+    @method_decorator(transaction.atomic)
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         services.password_changed(actor=self.request.user)
-        messages.success(self.request, gettext_lazy("Đã đổi mật khẩu."))
+        messages.success(self.request, gettext_lazy("Đã đổi mật khẩu. Các khoá API cũ đã bị thu hồi."))
         return response
 
 
@@ -71,6 +76,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             "assignments": user.roles.select_related("unit"),
             "tokens": user.api_tokens.order_by("-created_at"),
             "new_token": raw,
+            "now": timezone.now(),
+            "token_days": settings.THIDUA_API_TOKEN_DAYS,
         },
     )
 

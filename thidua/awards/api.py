@@ -1,5 +1,5 @@
 """JSON API of awards, mounted at /api/v1/awards/: explain one subject, evaluate a scope (inline
-when small, else a background run to poll), award history search.
+when small, else a background run to poll), award history search, proposals and their decision.
 
 Same permissions as the pages: a subject or unit outside the user's scope answers 404, an action
 the user may not take 403, a broken rule 400 with the message in the user's language."""
@@ -7,19 +7,21 @@ the user may not take 403, a broken rule 400 with the message in the user's lang
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from thidua.accounts.permissions import can, is_admin
 from thidua.awards import selectors, services
 from thidua.awards.evaluation import explain_subject
-from thidua.awards.models import EvaluationRun, RunStatus
+from thidua.awards.models import EvaluationRun, Proposal, RunStatus, Title
 from thidua.core.bounds import Id, Limit, Year
-from thidua.core.errors import PermissionDeniedError
+from thidua.core.errors import DomainError, PermissionDeniedError
 from thidua.orgs.models import Person, Unit
 
 router = Router(tags=["awards"])
@@ -71,6 +73,8 @@ class VerdictOut(Schema):
     judged_on: dt.date
     eligible: bool
     near_miss: bool
+    already_awarded: bool
+    awarded_by: str
     failed: list[str]
     summary: str
     citation: str
@@ -116,6 +120,8 @@ def explain(request: HttpRequest, params: Query[ExplainParams]) -> dict[str, Any
         "judged_on": verdict.judged_on,
         "eligible": verdict.eligible,
         "near_miss": verdict.near_miss,
+        "already_awarded": verdict.already_awarded,
+        "awarded_by": verdict.awarded_by,
         "failed": list(verdict.failed_keys),
         "summary": verdict.summary(lang),
         "citation": verdict.citation.vi if lang == "vi" else verdict.citation.en,
@@ -134,6 +140,14 @@ class EvaluateIn(Schema):
     background: bool | None = None
 
 
+class AwardRefOut(Schema):
+    """The decision by which a subject already holds the title for the year."""
+
+    decision_id: int
+    number: str
+    issued_on: dt.date
+
+
 class EvaluationResultOut(Schema):
     title: str
     subject_kind: str
@@ -143,6 +157,8 @@ class EvaluationResultOut(Schema):
     member_of: str | None
     eligible: bool
     near_miss: bool
+    already_awarded: bool
+    awarded_by: AwardRefOut | None
     failed: list[str]
     rule_version: str
 
@@ -176,11 +192,19 @@ def _run_out(request: HttpRequest, run: EvaluationRun, with_results: bool) -> di
                 "member_of": r.member_of.code if r.member_of else None,
                 "eligible": r.eligible,
                 "near_miss": r.near_miss,
+                "already_awarded": r.already_awarded,
+                "awarded_by": None
+                if r.awarded_by is None
+                else {
+                    "decision_id": r.awarded_by.pk,
+                    "number": r.awarded_by.number,
+                    "issued_on": r.awarded_by.issued_on,
+                },
                 "failed": r.failed,
                 "rule_version": r.rule_version,
             }
             for lst in lists
-            for r in (*lst.eligible, *lst.near, *lst.others)
+            for r in (*lst.eligible, *lst.near, *lst.awarded, *lst.others)
         ]
     return {
         "id": run.pk,
@@ -288,3 +312,120 @@ def history(request: HttpRequest, params: Query[HistoryParams]) -> list[dict[str
         }
         for r in found
     ]
+
+
+# --------------------------------------------------------------------------- proposals and decisions
+
+
+class ProposalIn(Schema):
+    unit: str
+    year: Year
+    title: str
+    person: str | None = None
+    subject_unit: str | None = None
+    score: Decimal | None = None
+
+
+class ProposalOut(Schema):
+    id: int
+    unit: str
+    year: int
+    title: str
+    subject_kind: str
+    person_code: str | None
+    unit_code: str | None
+    name: str
+    status: str
+    eligible: bool | None
+    warnings: list[str]
+
+
+def _proposal_out(p: Proposal) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "unit": p.unit.code,
+        "year": p.year,
+        "title": p.title.code,
+        "subject_kind": p.kind,
+        "person_code": p.person.code if p.person else None,
+        "unit_code": p.subject_unit.code if p.subject_unit else None,
+        "name": p.name,
+        "status": p.status,
+        "eligible": p.eligible,
+        "warnings": list(p.warnings),
+    }
+
+
+@router.post("/proposals", response={201: ProposalOut}, summary="Propose a person or a collective for a title and year")
+def proposal_create(request: HttpRequest, body: ProposalIn) -> Status[dict[str, Any]]:
+    """Refused (400) when a decision already awards the subject the title for the year, while
+    another proposal of it is open, or while it is under investigation or discipline."""
+    if (body.person is None) == (body.subject_unit is None):
+        raise DomainError(_("Chọn một cá nhân hoặc một tập thể."))
+    title = Title.objects.filter(code=body.title, active=True).first()
+    if title is None:
+        raise Http404
+    proposal = services.proposal_create(
+        actor=_user(request),
+        unit=_by_code(request, Unit, body.unit),
+        year=body.year,
+        title=title,
+        person=_by_code(request, Person, body.person) if body.person else None,
+        subject_unit=_by_code(request, Unit, body.subject_unit) if body.subject_unit else None,
+        score=body.score,
+    )
+    return Status(201, _proposal_out(proposal))
+
+
+class DecideIn(Schema):
+    unit: str
+    proposals: list[int]
+    number: str
+    issued_on: dt.date
+    issuer_name: str
+    signer_name: str = ""
+    signer_title: str = ""
+
+
+class DecisionOut(Schema):
+    decision_id: int
+    number: str
+    issued_on: dt.date
+    title: str
+    year: int | None
+    recipients: list[str]
+    warnings: list[str]
+
+
+@router.post("/proposals/decide", response={201: DecisionOut}, summary="Decide open proposals of one title and year")
+def proposals_decide(request: HttpRequest, body: DecideIn) -> Status[dict[str, Any]]:
+    """One award decision for the given open proposals; refused (400), naming the subject and the
+    earlier decision, when one of them already holds the title for the year."""
+    user = _user(request)
+    found = list(selectors.proposals_for_user(user).filter(pk__in=set(body.proposals)))
+    if len(found) != len(set(body.proposals)):
+        raise Http404
+    by_id = {p.pk: p for p in found}
+    result = services.proposals_decide(
+        actor=user,
+        proposals=[by_id[i] for i in dict.fromkeys(body.proposals)],
+        unit=_by_code(request, Unit, body.unit),
+        number=body.number,
+        issued_on=body.issued_on,
+        issuer_name=body.issuer_name,
+        signer_name=body.signer_name,
+        signer_title=body.signer_title,
+    )
+    d = result.decision
+    return Status(
+        201,
+        {
+            "decision_id": d.pk,
+            "number": d.number,
+            "issued_on": d.issued_on,
+            "title": d.title.code,
+            "year": d.year,
+            "recipients": [r.name for r in d.recipients.all()],
+            "warnings": result.warnings,
+        },
+    )

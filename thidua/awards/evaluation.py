@@ -7,6 +7,7 @@ partitioned by scope chain and each part is judged by its own rules.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from thidua.awards import engine, fetch
+from thidua.awards.models import AwardDecision
 from thidua.awards.rules import Population, RuleError, Verdict, evaluate, explain, judging_date
 from thidua.awards.rules.facts import SubjectFacts
 from thidua.core.errors import DomainError
@@ -35,6 +37,8 @@ RESULT_SCHEMA = {
     "eligible": pl.Boolean(),
     "near_miss": pl.Boolean(),
     "failed": pl.List(pl.String()),
+    "already_awarded": pl.Boolean(),
+    "awarded_by": pl.Int64(),  # the decision by which the subject already holds the title
 }
 
 
@@ -79,7 +83,7 @@ def explain_subject(
     rules = engine.rules_in_force(engine.chain_of(governing.pk if governing else None), year, as_of)
     facts = subject_facts(person=person, unit=unit, year=year, on=on)
     try:
-        return explain(facts, code=code, year=year, rules=rules)
+        verdict = explain(facts, code=code, year=year, rules=rules)
     except RuleError as exc:
         kind = _("cá nhân") if person is not None else _("tập thể")
         raise DomainError(
@@ -87,9 +91,44 @@ def explain_subject(
             % {"code": code, "kind": kind, "on": on.strftime("%d/%m/%Y")},
             code="no_rule",
         ) from exc
+    if verdict.already_awarded:
+        held = fetch.awarded_by(
+            year=year,
+            codes=[code],
+            on=on,
+            persons=[person.pk] if person is not None else [],
+            units=[unit.pk] if unit is not None else [],
+        )
+        decision = held.get((facts.id, code))
+        if decision is not None:
+            verdict = dataclasses.replace(verdict, awarded_by=decision_ref(decision))
+    return verdict
+
+
+def decision_ref(decision: AwardDecision) -> str:
+    """How a verdict names the decision that already awarded the title: "12/QĐ-UBND (15/01/2026)"."""
+    return f"{decision.number} ({decision.issued_on:%d/%m/%Y})"
 
 
 # --------------------------------------------------------------------------- a whole scope
+
+
+def _with_awarded_by(table: pl.DataFrame, *, year: int, on: dt.date) -> pl.DataFrame:
+    """Each already-awarded row with the id of the decision by which the subject holds the title."""
+    held = table.filter(pl.col("already_awarded"))
+    found = fetch.awarded_by(
+        year=year,
+        codes=held["title"].unique().to_list(),
+        on=on,
+        persons=held.filter(pl.col("kind") == "individual")["pk"].to_list(),
+        units=held.filter(pl.col("kind") == "collective")["pk"].to_list(),
+    )
+    decisions = pl.DataFrame(
+        [(sid, code, d.pk) for (sid, code), d in found.items()],
+        schema={"subject_id": pl.String(), "title": pl.String(), "awarded_by": pl.Int64()},
+        orient="row",
+    )
+    return table.join(decisions, on=["subject_id", "title"], how="left")
 
 
 def _restrict(population: Population, ids: list[str]) -> Population:
@@ -167,6 +206,7 @@ def evaluate_scope(
     combined = pl.concat(frames) if frames else pl.DataFrame()
     if combined.height:
         table = combined.rename({"code": "title"}).join(index, on="subject_id", how="inner")
+        table = _with_awarded_by(table, year=year, on=on)
         table = table.select(list(RESULT_SCHEMA)).cast(RESULT_SCHEMA)  # type: ignore[arg-type]
     else:
         table = pl.DataFrame(schema=RESULT_SCHEMA)

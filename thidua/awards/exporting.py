@@ -11,7 +11,9 @@ from typing import Any
 import polars as pl
 from django.utils.translation import gettext as _
 
+from thidua.awards.evaluation import decision_ref
 from thidua.awards.labels import condition_label
+from thidua.awards.models import AwardDecision
 from thidua.core.exports import ExportColumn
 from thidua.orgs.models import Unit
 
@@ -28,10 +30,13 @@ def columns() -> list[ExportColumn]:
         ExportColumn(_("Kết quả")),
         ExportColumn(_("Điều kiện chưa đạt")),
         ExportColumn(_("Phiên bản quy tắc")),
+        ExportColumn(_("Đã khen theo quyết định")),
     ]
 
 
-def verdict_word(eligible: bool, near_miss: bool) -> str:
+def verdict_word(eligible: bool, near_miss: bool, already_awarded: bool = False) -> str:
+    if already_awarded:
+        return _("Đã được khen")
     if eligible:
         return _("Đủ điều kiện")
     return _("Thiếu một điều kiện") if near_miss else _("Chưa đủ điều kiện")
@@ -47,6 +52,8 @@ def outcome_rows(
     """One row per subject and title of an ``evaluation.Outcome`` table."""
     unit_ids = {u for u in table["member_of"].to_list() if u is not None} if table.height else set()
     units = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name"))
+    decision_ids = {d for d in table["awarded_by"].to_list() if d is not None} if table.height else set()
+    decisions = {d.pk: decision_ref(d) for d in AwardDecision.objects.filter(pk__in=decision_ids)}
     rows = []
     for r in table.sort(
         ["title", "eligible", "near_miss", "kind", "name"], descending=[False, True, True, False, False]
@@ -61,9 +68,10 @@ def outcome_rows(
                 r["code"],
                 r["name"],
                 units.get(r["member_of"], "") if r["kind"] == "individual" else "",
-                verdict_word(r["eligible"], r["near_miss"]),
+                verdict_word(r["eligible"], r["near_miss"], r["already_awarded"]),
                 ", ".join(condition_label(k) for k in r["failed"]),
                 r["rule_version"],
+                decisions.get(r["awarded_by"], ""),
             ]
         )
     return rows
@@ -83,9 +91,10 @@ def result_rows(results: Iterable[Any], *, year: int, names: dict[str, str]) -> 
                 code,
                 r.name,
                 r.member_of.name if r.member_of_id and r.subject_kind == "individual" else "",
-                verdict_word(r.eligible, r.near_miss),
+                verdict_word(r.eligible, r.near_miss, r.already_awarded),
                 ", ".join(condition_label(k) for k in r.failed),
                 r.rule_version,
+                decision_ref(r.awarded_by) if r.awarded_by_id else "",
             ]
         )
     return rows
@@ -123,6 +132,7 @@ def lists_document(*, unit: Unit | None, year: int, lists: Sequence[Any], day: d
         for label, rows, note in (
             (_("Đủ điều kiện"), item.eligible, False),
             (_("Thiếu một điều kiện"), item.near, True),
+            (_("Đã được khen (không đề nghị lại)"), item.awarded, None),
         ):
             blocks.append(d.Paragraph(f"{label}: {len(rows)}", bold=True, indent=False, align="left"))
             if rows:
@@ -134,7 +144,9 @@ def lists_document(*, unit: Unit | None, year: int, lists: Sequence[Any], day: d
                                 str(n),
                                 r.name,
                                 r.person.code if r.person_id else r.unit.code if r.unit_id else "",
-                                ", ".join(condition_label(k) for k in r.failed)
+                                (decision_ref(r.awarded_by) if r.awarded_by_id else "")
+                                if note is None
+                                else ", ".join(condition_label(k) for k in r.failed)
                                 if note
                                 else (r.member_of.name if r.member_of_id and r.subject_kind == "individual" else ""),
                             )

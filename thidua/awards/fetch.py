@@ -35,6 +35,7 @@ from thidua.awards.models import (
     Achievement as AchievementRow,
 )
 from thidua.awards.models import (
+    AwardDecision,
     AwardRecipient,
     CollectiveYear,
     DisciplineRecord,
@@ -101,6 +102,34 @@ def overlaps_year(year: int, prefix: str = "") -> Q:
 def counting_titles() -> Q:
     """Recipients whose decision counts toward higher awards (regular, not revoked, with a year)."""
     return Q(decision__kind="regular", decision__revoked_on__isnull=True, decision__year__isnull=False)
+
+
+def awarded_by(
+    *, year: int, codes: Iterable[str], on: dt.date, persons: Iterable[int] = (), units: Iterable[int] = ()
+) -> dict[tuple[str, str], AwardDecision]:
+    """The decision by which a subject already holds a title for ``year``, as the evaluators read
+    it (counting decisions; a collective through its lineage on ``on``), keyed (subject id, code);
+    the earliest decision when there are several."""
+    person_pks, unit_pks, wanted = set(persons), set(units), set(codes)
+    if not wanted or not (person_pks or unit_pks):
+        return {}
+    preds = predecessors_on(on) if unit_pks else {}
+    holders: dict[int, set[int]] = defaultdict(set)  # source unit → collectives it counts for
+    for pk in unit_pks:
+        for source in lineage(preds, pk):
+            holders[source].add(pk)
+    rows = (
+        AwardRecipient.objects.filter(counting_titles(), decision__year=year, decision__title__code__in=wanted)
+        .filter(Q(kind="individual", person_id__in=person_pks) | Q(kind="collective", unit_id__in=list(holders)))
+        .select_related("decision", "decision__title")
+        .order_by("decision__issued_on", "decision_id")
+    )
+    found: dict[tuple[str, str], AwardDecision] = {}
+    for rec in rows:
+        subjects = [person_id(rec.person_id)] if rec.person_id else [unit_id(u) for u in holders[rec.unit_id or 0]]
+        for subject in subjects:
+            found.setdefault((subject, rec.decision.title.code), rec.decision)
+    return found
 
 
 def _leading_units(year: int, unit_pks: Iterable[int] | None) -> set[int]:

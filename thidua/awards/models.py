@@ -520,6 +520,19 @@ class Proposal(models.Model):
         ordering = ["year", "title_id", "-score", "id"]
         verbose_name = _("đề nghị khen thưởng")
         verbose_name_plural = _("đề nghị khen thưởng")
+        # One open proposal per subject, title and year (the service says so in words first).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "title", "year"],
+                condition=Q(status="proposed", person__isnull=False),
+                name="proposal_open_once_person",
+            ),
+            models.UniqueConstraint(
+                fields=["subject_unit", "title", "year"],
+                condition=Q(status="proposed", subject_unit__isnull=False),
+                name="proposal_open_once_unit",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title.code} {self.year}: {self.name}"
@@ -577,7 +590,8 @@ class EvaluationRun(models.Model):
 
 
 class EvaluationResult(models.Model):
-    """One subject judged for one title in a run (eligible and near misses; everyone in small runs)."""
+    """One subject judged for one title in a run (eligible, near misses and those already awarded
+    the title for the year, with the decision; everyone in small runs)."""
 
     run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="results")
     code = models.CharField(max_length=40)
@@ -588,6 +602,8 @@ class EvaluationResult(models.Model):
     name = models.CharField(max_length=255)
     eligible = models.BooleanField()
     near_miss = models.BooleanField()
+    already_awarded = models.BooleanField(default=False)
+    awarded_by = models.ForeignKey(AwardDecision, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     failed = models.JSONField(default=list)
     rule_version = models.CharField(max_length=120)
 

@@ -8,10 +8,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from thidua.accounts.permissions import unit_scope
-from thidua.awards import engine
+from thidua.awards import engine, fetch
 from thidua.awards.models import (
     AwardDecision,
     AwardRecipient,
@@ -142,22 +142,121 @@ def person_history(person: Person) -> list[YearLine]:
     return [years[y] for y in sorted(years, reverse=True)]
 
 
+# --------------------------------------------------------------------------- duplicates
+
+
+@dataclass
+class Duplicate:
+    """One subject holding one title for one year by several decisions (regular, not revoked)."""
+
+    name: str
+    code: str  # the person's or unit's code
+    title: Title
+    year: int
+    decisions: list[AwardDecision]
+
+
+@dataclass
+class ProposalDuplicate:
+    """An open proposal of a subject the decision already awards, or a second open one."""
+
+    proposal: Proposal
+    decision: AwardDecision | None = None
+    other: Proposal | None = None
+
+
+def held_award(
+    *, person: Person | None = None, unit: Unit | None = None, title: Title, year: int
+) -> AwardDecision | None:
+    """The decision by which the subject already holds ``title`` for ``year``, as the evaluators
+    read it (a regular decision, not revoked; a collective through its lineage), or None."""
+    if person is None and unit is None:
+        return None
+    found = fetch.awarded_by(
+        year=year,
+        codes=[title.code],
+        on=dt.date(year, 12, 31),
+        persons=[person.pk] if person is not None else [],
+        units=[unit.pk] if unit is not None else [],
+    )
+    subject = fetch.person_id(person.pk) if person is not None else fetch.unit_id(unit.pk)  # type: ignore[union-attr]
+    return found.get((subject, title.code))
+
+
+def duplicate_awards(*, user: Any = None, year: int | None = None, title: str = "") -> list[Duplicate]:
+    """Subjects awarded the same title for the same year more than once (the counting decisions
+    the evaluators read); the user's scope when given."""
+    qs = (recipients_for_user(user) if user is not None else AwardRecipient.objects.all()).filter(
+        fetch.counting_titles(), kind__in=["individual", "collective"]
+    )
+    if year is not None:
+        qs = qs.filter(decision__year=year)
+    if title:
+        qs = qs.filter(decision__title__code=title)
+    keys = (
+        qs.values("person_id", "unit_id", "decision__title_id", "decision__year")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
+    wanted = {(k["person_id"], k["unit_id"], k["decision__title_id"], k["decision__year"]) for k in keys}
+    if not wanted:
+        return []
+    rows = qs.filter(
+        Q(person_id__in={p for p, _u, _t, _y in wanted if p}) | Q(unit_id__in={u for _p, u, _t, _y in wanted if u}),
+        decision__title_id__in={t for _p, _u, t, _y in wanted},
+    ).select_related("person", "unit", "decision", "decision__title")
+    found: dict[tuple[Any, ...], Duplicate] = {}
+    for r in rows.order_by("decision__issued_on", "decision_id"):
+        key = (r.person_id, r.unit_id, r.decision.title_id, r.decision.year)
+        if key not in wanted:
+            continue
+        subject = r.person or r.unit
+        assert subject is not None and r.decision.year is not None
+        entry = found.setdefault(key, Duplicate(str(subject), subject.code, r.decision.title, r.decision.year, []))
+        if r.decision not in entry.decisions:
+            entry.decisions.append(r.decision)
+    return sorted(found.values(), key=lambda d: (d.year, d.title.order, d.title.code, sort_key(d.name)))
+
+
+def duplicate_proposals(*, user: Any = None, year: int | None = None, title: str = "") -> list[ProposalDuplicate]:
+    """Open proposals of a subject already awarded the title for the year, and second open ones."""
+    qs = proposals_for_user(user) if user is not None else Proposal.objects.select_related("title", "person")
+    qs = qs.filter(status="proposed").exclude(kind="household").select_related("subject_unit")
+    if year is not None:
+        qs = qs.filter(year=year)
+    if title:
+        qs = qs.filter(title__code=title)
+    found: list[ProposalDuplicate] = []
+    first: dict[tuple[Any, ...], Proposal] = {}
+    for p in qs.order_by("proposed_on", "id"):
+        key = (p.person_id, p.subject_unit_id, p.title_id, p.year)
+        decision = held_award(person=p.person, unit=p.subject_unit, title=p.title, year=p.year)
+        if decision is not None or key in first:
+            found.append(ProposalDuplicate(p, decision, None if decision is not None else first[key]))
+        first.setdefault(key, p)
+    return found
+
+
 # --------------------------------------------------------------------------- evaluation runs
 
 
 def runs_for_user(user: Any) -> QuerySet[EvaluationRun]:
+    """The user's own runs in their evaluation scope, and the finished runs of the units they may
+    read: those who only read (leaders, council members) see the lists others produced."""
     scope = unit_scope(user, "award.evaluate")
     qs = EvaluationRun.objects.select_related("unit")
     if scope is None:
         return qs
-    return qs.filter(unit_id__in=scope, requested_by=user)
+    readable = unit_scope(user, "award.view")
+    finished = Q(status=RunStatus.DONE) if readable is None else Q(status=RunStatus.DONE, unit_id__in=readable)
+    return qs.filter(Q(unit_id__in=scope, requested_by=user) | finished)
 
 
 def latest_run(*, user: Any, unit: Unit | None, year: int) -> EvaluationRun | None:
-    """The user's latest run of the unit and year; administrators fall back on anyone's."""
+    """The user's latest run of the unit and year, else the latest other one they may see."""
     runs = runs_for_user(user).filter(unit=unit, year=year).exclude(status=RunStatus.FAILED)
     own = runs.filter(requested_by=user).first() if getattr(user, "is_authenticated", False) else None
-    return own or (runs.first() if unit_scope(user, "award.evaluate") is None else None)
+    return own or runs.first()
 
 
 @dataclass
@@ -168,11 +267,13 @@ class ResultLists:
     near: list[EvaluationResult]
     others: list[EvaluationResult]
     counts: dict[str, int]
+    awarded: list[EvaluationResult] = field(default_factory=list)
 
 
 def run_lists(*, user: Any, run: EvaluationRun, lang: str = "vi") -> list[ResultLists]:
-    """Per title: the eligible, the near misses and (small runs) the others, for the user's scope."""
-    results = run.results.select_related("member_of")
+    """Per title: the eligible, the near misses, those already awarded the title for the year (with
+    the decision) and (small runs) the others, for the user's scope."""
+    results = run.results.select_related("member_of", "awarded_by")
     scope = unit_scope(user, "award.view")
     if scope is not None:
         results = results.filter(Q(unit_id__in=scope) | Q(member_of_id__in=scope))
@@ -189,8 +290,9 @@ def run_lists(*, user: Any, run: EvaluationRun, lang: str = "vi") -> list[Result
                 name=info["en"] if lang == "en" else info["vi"],
                 eligible=[r for r in rows if r.eligible],
                 near=[r for r in rows if r.near_miss],
-                others=[r for r in rows if not r.eligible and not r.near_miss],
-                counts={k: info[k] for k in ("total", "eligible", "near_miss")},
+                others=[r for r in rows if not r.eligible and not r.near_miss and not r.already_awarded],
+                counts={k: info.get(k, 0) for k in ("total", "eligible", "near_miss", "already_awarded")},
+                awarded=[r for r in rows if r.already_awarded],
             )
         )
     return lists

@@ -133,7 +133,7 @@ def run_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in ("xlsx", "csv"):
         raise Http404
     names = {lst.code: lst.name for lst in lists}
-    results = [r for lst in lists for r in (*lst.eligible, *lst.near, *lst.others)]
+    results = [r for lst in lists for r in (*lst.eligible, *lst.near, *lst.awarded, *lst.others)]
     rows = exporting.result_rows(results, year=run.year, names=names)
     return export_response(exporting.columns(), rows, fmt, filename=base, sheet_title=str(run.year))
 
@@ -159,6 +159,8 @@ def verdict_view(verdict: Verdict, lang: str) -> dict[str, Any]:
         "summary": verdict.summary(lang),
         "eligible": verdict.eligible,
         "near_miss": verdict.near_miss,
+        "already_awarded": verdict.already_awarded,
+        "awarded_by": verdict.awarded_by,
         "title": verdict.title.get(lang),
         "citation": verdict.citation.vi if lang == "vi" else verdict.citation.en,
         "rule_version": verdict.rule_version,

@@ -28,6 +28,7 @@ from thidua.campaigns.models import (
     ValueSource,
 )
 from thidua.core.bounds import Id, Limit, Offset, Year
+from thidua.core.concurrency import parse_version
 from thidua.orgs.models import GroupYear, Unit
 
 router = Router(tags=["campaigns"])
@@ -224,10 +225,16 @@ def _report_out(r: Report) -> dict[str, Any]:
                 "submitted_at",
                 "approved_at",
                 "returned_reason",
+                "version",
             )
         },
         "unit": _ref(r.unit),
     }
+
+
+def _seen(request: HttpRequest, version: int | None = None) -> int | None:
+    """The report version the client saw (`version` in the body, or `If-Match: "<version>"`), if given."""
+    return version if version is not None else parse_version(request.headers.get("If-Match"))
 
 
 def _report_detail(r: Report) -> dict[str, Any]:
@@ -289,8 +296,19 @@ def report_values(request: HttpRequest, report_id: Id, payload: s.ValuesIn) -> d
     entries = [
         services.ValueInput(v.indicator, v.value, v.breakdown, v.justification, v.comment) for v in payload.values
     ]
-    result = services.report_save_values(actor=_user(request), report=report, entries=entries, source=ValueSource.API)
-    return {"changed": result.changed, "warnings": result.warnings, "needs_justification": result.needs_justification}
+    result = services.report_save_values(
+        actor=_user(request),
+        report=report,
+        entries=entries,
+        source=ValueSource.API,
+        expected_version=_seen(request, payload.version),
+    )
+    return {
+        "changed": result.changed,
+        "warnings": result.warnings,
+        "needs_justification": result.needs_justification,
+        "version": result.version,
+    }
 
 
 @router.get("/reports/{int:report_id}/history/{indicator}", response=list[s.HistoryOut], summary="Lịch sử một số liệu")
@@ -356,7 +374,11 @@ def evidence_download(request: HttpRequest, evidence_id: Id) -> FileResponse:
 
 @router.post("/reports/{int:report_id}/submit", response=s.ReportOut, summary="Gửi báo cáo")
 def report_submit(request: HttpRequest, report_id: Id) -> dict[str, Any]:
-    return _report_out(services.report_submit(actor=_user(request), report=_report(request, report_id)))
+    return _report_out(
+        services.report_submit(
+            actor=_user(request), report=_report(request, report_id), expected_version=_seen(request)
+        )
+    )
 
 
 @router.post(
@@ -366,19 +388,28 @@ def report_submit(request: HttpRequest, report_id: Id) -> dict[str, Any]:
 )
 def report_approve(request: HttpRequest, report_id: Id, payload: s.ApproveIn) -> dict[str, Any]:
     return _report_out(
-        services.report_approve(actor=_user(request), report=_report(request, report_id), lock=payload.lock)
+        services.report_approve(
+            actor=_user(request), report=_report(request, report_id), lock=payload.lock, expected_version=_seen(request)
+        )
     )
 
 
 @router.post("/reports/{int:report_id}/lock", response=s.ReportOut, summary="Khoá báo cáo đã duyệt")
 def report_lock(request: HttpRequest, report_id: Id) -> dict[str, Any]:
-    return _report_out(services.report_lock(actor=_user(request), report=_report(request, report_id)))
+    return _report_out(
+        services.report_lock(actor=_user(request), report=_report(request, report_id), expected_version=_seen(request))
+    )
 
 
 @router.post("/reports/{int:report_id}/return", response=s.ReportOut, summary="Trả lại báo cáo (phải nêu lý do)")
 def report_return(request: HttpRequest, report_id: Id, payload: s.ReasonIn) -> dict[str, Any]:
     return _report_out(
-        services.report_return(actor=_user(request), report=_report(request, report_id), reason=payload.reason)
+        services.report_return(
+            actor=_user(request),
+            report=_report(request, report_id),
+            reason=payload.reason,
+            expected_version=_seen(request),
+        )
     )
 
 

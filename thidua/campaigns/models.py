@@ -253,6 +253,9 @@ class Report(models.Model):
     returned_reason = models.TextField(_("lý do trả lại"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every save of figures and every workflow step: a form carries the version it was
+    # opened at, and a submit from a stale form is refused instead of overwriting newer figures.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("báo cáo định kỳ")

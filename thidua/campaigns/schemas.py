@@ -114,6 +114,9 @@ class ValueIn(Schema):
 
 class ValuesIn(Schema):
     values: list[ValueIn]
+    version: int | None = Field(
+        None, description="Phiên bản báo cáo lúc đọc; nếu đã có người khác sửa thì không lưu (409)"
+    )
 
 
 class ValueOut(Schema):
@@ -136,6 +139,7 @@ class ReportOut(Schema):
     submitted_at: dt.datetime | None
     approved_at: dt.datetime | None
     returned_reason: str
+    version: int = Field(description="Tăng sau mỗi lần lưu hoặc chuyển bước; gửi lại trong If-Match để tránh ghi đè")
 
 
 class ReportDetailOut(ReportOut):
@@ -146,6 +150,7 @@ class SaveOut(Schema):
     changed: int
     warnings: list[str]
     needs_justification: list[str]
+    version: int
 
 
 class ReasonIn(Schema):

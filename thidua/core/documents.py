@@ -1,13 +1,13 @@
 """Administrative documents (Decree 30/2020/NĐ-CP, appendix I) as plain data, rendered to .docx and .pdf.
 
-An app builds a :class:`Document` (issuing body, number, place and date, type and summary, body
-blocks, signatures, recipients) and asks for bytes: :func:`render_docx` (python-docx; the file names
-Times New Roman, which users have) or :func:`render_pdf` (WeasyPrint from an HTML template; Times New
-Roman when installed, else the metric-compatible Liberation Serif, whose glyphs cover Vietnamese; the
-fonts are embedded). Layout: A4, margins 20 mm top and bottom, 30 mm left, 15 mm right; a two-column
-header with the national motto; "Số: …" left and the italic place and date right; the type in bold
-capitals with its summary; justified body; the signature block; "Nơi nhận:" in bold italic; page
-numbers centred in the top margin from page 2.
+An app builds a :class:`Document` (issuing body, number, place and date, type and summary, body blocks,
+signatures, recipients) and asks for bytes: :func:`render_docx` (python-docx; the file names Times New Roman,
+which users have) or :func:`render_pdf` (WeasyPrint from an HTML template, in the Liberation Serif shipped in
+``core/fonts``: Times New Roman's metrics, Vietnamese glyphs, the same on every machine whatever fonts it has;
+the fonts are embedded). Layout: A4, margins 20 mm top and bottom, 30 mm left, 15 mm right; a two-column
+header with the national motto; "Số: …" left and the italic place and date right; the type in bold capitals
+with its summary; justified body; the signature block; "Nơi nhận:" in bold italic; page numbers centred in the
+top margin from page 2.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from docx import Document as DocxDocument
@@ -31,7 +32,17 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO_SUB = "Độc lập - Tự do - Hạnh phúc"
 FONT = "Times New Roman"
-PDF_FONTS = '"Times New Roman", "Liberation Serif", serif'
+# The PDF family is defined by @font-face from the shipped files only (a private name, so that no font of
+# the machine can stand in for it).
+PDF_FONT_FAMILY = "thidua Liberation Serif"
+PDF_FONTS = f'"{PDF_FONT_FAMILY}"'
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+PDF_FONT_FACES = (
+    ("LiberationSerif-Regular.ttf", "normal", "normal"),
+    ("LiberationSerif-Bold.ttf", "bold", "normal"),
+    ("LiberationSerif-Italic.ttf", "normal", "italic"),
+    ("LiberationSerif-BoldItalic.ttf", "bold", "italic"),
+)
 MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
 BODY_PT = 14
 Align = Literal["left", "center", "right", "justify"]
@@ -402,6 +413,11 @@ def render_html(doc: Document) -> str:
             "motto": MOTTO,
             "motto_sub": MOTTO_SUB,
             "fonts": PDF_FONTS,
+            "font_family": PDF_FONT_FAMILY,
+            "font_faces": [
+                {"url": (FONT_DIR / name).as_uri(), "weight": weight, "style": style}
+                for name, weight, style in PDF_FONT_FACES
+            ],
             "margins": MARGINS_MM,
             "number_line": number_line(doc.number),
             "date_line": date_line(doc.place, doc.date),
@@ -415,13 +431,21 @@ def render_html(doc: Document) -> str:
 
 
 def render_pdf(doc: Document) -> bytes:
-    """The document as PDF, fonts embedded (no network access: only local fonts and no URLs)."""
+    """The document as PDF, the shipped fonts embedded (no network access: the font files are the only URLs read)."""
     from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
 
-    def no_fetch(url: str, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError(f"documents never fetch resources ({url})")
+    fonts = {(FONT_DIR / name).as_uri() for name, _, _ in PDF_FONT_FACES}
 
-    pdf = HTML(string=render_html(doc), url_fetcher=no_fetch).write_pdf()
+    class FontsOnly(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url not in fonts:
+                raise ValueError(f"documents never fetch resources ({url})")
+            return super().fetch(url, headers)
+
+    html = HTML(string=render_html(doc), url_fetcher=FontsOnly(allowed_protocols={"file"}))
+    pdf = html.write_pdf(font_config=FontConfiguration())
     return bytes(pdf or b"")
 
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
-_OPEN_PREFIXES = ("/accounts/login", "/static/", "/i18n/", "/api/", "/healthz")
+_OPEN_PREFIXES = ("/accounts/login", "/static/", "/i18n/", "/api/", "/healthz", "/livez")
 
 
 class LoginRequiredMiddleware:
@@ -46,4 +46,24 @@ class VietnameseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         response.headers.setdefault("Vary", "Cookie")
+        return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sends `settings.THIDUA_CONTENT_SECURITY_POLICY` on every response (Django 5.2 has no CSP of its own).
+
+    The policy allows scripts and styles from the app's own static files only: templates carry no
+    inline <script>, no on*= handlers and no style="" attributes (behaviour lives in
+    core/static/thidua/js/thidua.js, styles in each app's static CSS). A view that must differ sets
+    the header itself. Under DEBUG, Django's technical 404/500 pages (inline styles and scripts) are
+    left without it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        policy = settings.THIDUA_CONTENT_SECURITY_POLICY
+        if policy and not (settings.DEBUG and response.status_code in (404, 500)):
+            response.headers.setdefault("Content-Security-Policy", policy)
         return response

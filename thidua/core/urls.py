@@ -5,4 +5,5 @@ from thidua.core import views
 app_name = "core"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("livez", views.livez, name="livez"),
 ]

@@ -19,6 +19,7 @@ from ninja.responses import Status
 from thidua.accounts.permissions import can
 from thidua.campaigns.schemas import ReasonIn
 from thidua.core.bounds import Id
+from thidua.core.concurrency import parse_version
 from thidua.orgs.models import GroupYear, Person, Unit
 from thidua.scoring import calculation as calc
 from thidua.scoring import documents, selectors, services
@@ -640,11 +641,17 @@ def _round_out(rnd: RegistrationRound) -> dict[str, Any]:
     }
 
 
+def _seen(request: HttpRequest) -> int | None:
+    """The registration version the client saw (`If-Match: "<version>"`); a stale one is refused (409)."""
+    return parse_version(request.headers.get("If-Match"))
+
+
 def _registration_out(reg: Registration) -> dict[str, Any]:
     return {
         "id": reg.pk,
         "unit": _ref(reg.unit),
         "status": reg.status,
+        "version": reg.version,
         "return_reason": reg.return_reason,
         "entries": [
             {
@@ -735,6 +742,7 @@ def entry_add(request: HttpRequest, pk: Id, body: s.EntryIn) -> Status[dict[str,
         title_code=body.title_code,
         person=person,
         note=body.note,
+        expected_version=_seen(request),
     )
     return Status(201, _registration_out(reg))
 
@@ -743,30 +751,41 @@ def entry_add(request: HttpRequest, pk: Id, body: s.EntryIn) -> Status[dict[str,
 def entry_remove(request: HttpRequest, pk: Id, entry: int) -> dict[str, Any]:
     reg = _registration(request, pk)
     target = get_object_or_404(RegistrationEntry, pk=entry, registration=reg)
-    services.registration_entry_remove(actor=_user(request), entry=target)
+    target.registration = reg
+    services.registration_entry_remove(actor=_user(request), entry=target, expected_version=_seen(request))
     return _registration_out(reg)
 
 
 @router.post("/registrations/{pk}/submit", response=s.RegistrationOut, summary="Gửi bản đăng ký")
 def registration_submit(request: HttpRequest, pk: Id) -> dict[str, Any]:
     reg = _registration(request, pk)
-    return _registration_out(services.registration_submit(actor=_user(request), registration=reg))
+    return _registration_out(
+        services.registration_submit(actor=_user(request), registration=reg, expected_version=_seen(request))
+    )
 
 
 @router.post("/registrations/{pk}/confirm", response=s.RegistrationOut, summary="Cấp trên xác nhận")
 def registration_confirm(request: HttpRequest, pk: Id) -> dict[str, Any]:
     reg = _registration(request, pk)
-    return _registration_out(services.registration_confirm(actor=_user(request), registration=reg))
+    return _registration_out(
+        services.registration_confirm(actor=_user(request), registration=reg, expected_version=_seen(request))
+    )
 
 
 @router.post("/registrations/{pk}/return", response=s.RegistrationOut, summary="Cấp trên trả lại (có lý do)")
 def registration_return(request: HttpRequest, pk: Id, body: ReasonIn) -> dict[str, Any]:
     reg = _registration(request, pk)
-    return _registration_out(services.registration_return(actor=_user(request), registration=reg, reason=body.reason))
+    return _registration_out(
+        services.registration_return(
+            actor=_user(request), registration=reg, reason=body.reason, expected_version=_seen(request)
+        )
+    )
 
 
 @router.put("/registrations/{pk}/results", response=s.RegistrationOut, summary="Kết quả cuối năm (đạt / không đạt)")
 def registration_results(request: HttpRequest, pk: Id, body: s.ResultsIn) -> dict[str, Any]:
     reg = _registration(request, pk)
-    services.registration_results_record(actor=_user(request), registration=reg, results=body.results)
+    services.registration_results_record(
+        actor=_user(request), registration=reg, results=body.results, expected_version=_seen(request)
+    )
     return _registration_out(reg)

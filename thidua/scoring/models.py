@@ -134,6 +134,9 @@ class Registration(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    # Bumped by every change (titles added or removed, each step, results): a page carries the
+    # version it showed, and an action from a stale page is refused instead of undoing another's.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["round_id", "unit__name"]

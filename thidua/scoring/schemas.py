@@ -327,6 +327,7 @@ class RegistrationOut(Schema):
     id: int
     unit: UnitRef
     status: str
+    version: int = Field(description="Tăng sau mỗi thay đổi; gửi lại trong If-Match để tránh ghi đè")
     return_reason: str
     entries: list[EntryOut]
 

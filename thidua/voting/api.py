@@ -3,7 +3,9 @@ mounted at /api/v1/voting/.
 
 The same permissions as the pages: a council or session the user may not see answers 404 (also
 when named in the body), an action the user may not take 403, a broken rule 400 with the message
-in the user's language. A cast ballot answers only that the member has voted.
+in the user's language. A cast ballot answers only that the member has voted. A paper ballot is
+two calls: the receipt of a member's paper, then (after the box is closed) its content, with no
+member.
 """
 
 from __future__ import annotations
@@ -315,16 +317,50 @@ def ballot_cast(request: HttpRequest, session_id: Id, payload: s.BallotIn) -> St
     return Status(201, {"voted": True, "detail": _("Bạn đã bỏ phiếu")})
 
 
-@router.post("/sessions/{int:session_id}/papers", response={201: s.VotedOut}, summary="Thư ký nhập phiếu bằng văn bản")
-def paper_enter(request: HttpRequest, session_id: Id, payload: s.PaperIn) -> Status[Any]:
+def _box_out(session: BallotSession) -> dict[str, Any]:
+    session.refresh_from_db(fields=["box_closed_at"])
+    return {"box_closed": session.box_closed_at is not None, **selectors.paper_counts(session)}
+
+
+@router.post(
+    "/sessions/{int:session_id}/papers/receipts",
+    response={201: s.VotedOut},
+    summary="Bước 1: thư ký nhận phiếu bằng văn bản của một thành viên (không có nội dung)",
+)
+def paper_receive(request: HttpRequest, session_id: Id, payload: s.ReceiptIn) -> Status[Any]:
     session = _session(request, session_id)
     member = User.objects.filter(pk=payload.member_id).first()
     if member is None:
         raise Http404
-    services.ballot_enter(
-        actor=_user(request), session=session, member=member, marks=payload.marks, spoiled=payload.spoiled
+    services.paper_receive(actor=_user(request), session=session, member=member)
+    return Status(201, {"voted": True, "detail": _("Đã nhận phiếu")})
+
+
+@router.get("/sessions/{int:session_id}/box", response=s.BoxOut, summary="Hòm phiếu: số phiếu đã nhận, đã nhập")
+def paper_box(request: HttpRequest, session_id: Id) -> dict[str, Any]:
+    session = _session(request, session_id)
+    if not selectors.can_manage(_user(request), session.council):
+        raise PermissionDeniedError(action="ballot.manage")
+    return _box_out(session)
+
+
+@router.post("/sessions/{int:session_id}/box/close", response=s.BoxOut, summary="Niêm phong hòm phiếu")
+def paper_box_close(request: HttpRequest, session_id: Id) -> dict[str, Any]:
+    session = services.paper_box_close(actor=_user(request), session=_session(request, session_id))
+    return _box_out(session)
+
+
+@router.post(
+    "/sessions/{int:session_id}/papers",
+    response={201: s.BoxOut},
+    summary="Bước 2: nhập nội dung một phiếu lấy từ hòm đã niêm phong (không gắn thành viên)",
+)
+def paper_enter(request: HttpRequest, session_id: Id, payload: s.PaperIn) -> Status[Any]:
+    session = _session(request, session_id)
+    services.paper_enter(
+        actor=_user(request), session=session, marks=payload.marks, spoiled=payload.spoiled, blank=payload.blank
     )
-    return Status(201, {"voted": True, "detail": _("Đã nhập phiếu")})
+    return Status(201, _box_out(session))
 
 
 @router.post("/sessions/{int:session_id}/close", response=s.ResultOut, summary="Kết thúc và kiểm phiếu")

@@ -129,8 +129,11 @@ def _flag_session(council: Council) -> None:
     present, written = _voters(session)
     for number, user in enumerate(present, start=1):
         services.ballot_cast(actor=user, session=session, marks=_marks(session, number, FLAG_EXCEPTIONS))
-    for number, user in enumerate(written, start=len(present) + 1):
-        services.ballot_enter(actor=None, session=session, member=user, marks=_marks(session, number, FLAG_EXCEPTIONS))
+    for user in written:
+        services.paper_receive(actor=None, session=session, member=user)
+    services.paper_box_close(actor=None, session=session)
+    for number in range(len(present) + 1, len(present) + len(written) + 1):
+        services.paper_enter(actor=None, session=session, marks=_marks(session, number, FLAG_EXCEPTIONS))
     services.session_close(actor=None, session=session)
 
 

@@ -87,7 +87,7 @@ class CandidateForm(forms.Form):
 
 
 class BallotForm(forms.Form):
-    """One radio group per candidate; the secretary's paper form adds the member and "spoiled"."""
+    """One radio group per candidate; the secretary's paper form adds "spoiled" and "blank"."""
 
     def __init__(self, *args: Any, candidates: list[Candidate], paper: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -109,11 +109,22 @@ class BallotForm(forms.Form):
 
 
 class PaperForm(BallotForm):
-    member = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Phiếu của thành viên"))
+    """The content of one paper taken from the closed box: no member, by design."""
+
     spoiled = forms.BooleanField(label=_("Phiếu hỏng (không hợp lệ toàn bộ)"), required=False)
+    blank = forms.BooleanField(label=_("Phiếu trắng (không đánh dấu gì)"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, paper=True, **kwargs)
+
+
+class ReceiveForm(forms.Form):
+    """Step 1: which member handed in a paper."""
+
+    member = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Thành viên nộp phiếu"))
 
     def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
-        super().__init__(*args, paper=True, **kwargs)
+        super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members  # type: ignore[attr-defined]
 
 

@@ -2,9 +2,10 @@
 
 Secrecy by structure: who voted is a :class:`BallotReceipt` (session + member) and what was voted
 is a :class:`BallotPaper` (session + marks) with a random UUID key, no link to a member or a
-receipt, no timestamp and no sequence. Papers are stored and listed in the order of their content,
-so neither the table nor a list reveals the order in which they were cast. A structural test keeps
-it so (tests/test_secrecy.py).
+receipt, no timestamp and no sequence. While voting runs a vote is only an opaque
+:class:`UrnEntry`; the papers are written once, at closing, all together and in the order of their
+content, so neither the tables, their ids, nor their physical order follow the casting.
+Structural tests and a replay of the polling attack keep it so (tests/test_secrecy.py, SECRECY.md).
 """
 
 from __future__ import annotations
@@ -161,6 +162,9 @@ class BallotSession(models.Model):
     participation_source = models.CharField(max_length=300, blank=True)
     members_total = models.PositiveIntegerField(null=True, blank=True)  # fixed at opening
     opened_at = models.DateTimeField(null=True, blank=True)
+    # The paper ballot box: papers are received (the roll is ticked) until it is closed, and their
+    # contents are entered only afterwards, in any order, with no member attached.
+    box_closed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -257,10 +261,12 @@ class _WriteOnce(models.Model):
 
 
 class BallotReceipt(_WriteOnce):
-    """Who voted: one per member and session, nothing about what (and no timestamp of its own)."""
+    """Who voted: one per member and session, nothing about what (and no timestamp of its own).
+    `on_paper`: the member handed a paper to the secretary instead of voting on the screen."""
 
     session = models.ForeignKey(BallotSession, on_delete=models.PROTECT, related_name="receipts")
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    on_paper = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("xác nhận đã bỏ phiếu")
@@ -288,6 +294,25 @@ class BallotPaper(_WriteOnce):
 
     def __str__(self) -> str:
         return str(_("Phiếu bầu"))
+
+
+class UrnEntry(_WriteOnce):
+    """A vote while the session runs: the paper sealed under the session's key (see urn.py), which
+    is derived from the server's secret and never stored in the database. A random key, no member,
+    no receipt, no time, no sequence. At closing the entries are opened, written as papers in the
+    order of their content, and deleted. `on_paper`: entered by the secretary from a paper."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    session = models.ForeignKey(BallotSession, on_delete=models.PROTECT, related_name="urn")
+    sealed = models.BinaryField()
+    on_paper = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("phiếu trong hòm")
+        verbose_name_plural = _("phiếu trong hòm")
+
+    def __str__(self) -> str:
+        return str(_("Phiếu trong hòm"))
 
 
 class SessionResult(_WriteOnce):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 from thidua.core.bounds import ID_KEYS, Count, Id
 
@@ -177,10 +178,24 @@ class BallotIn(Schema):
     marks: dict[str, str] = Field(description="Khoá ứng viên → approve | reject | abstain, cho mọi ứng viên")
 
 
+class ReceiptIn(Schema):
+    member_id: Id = Field(description="Thành viên vừa nộp phiếu bằng văn bản")
+
+
 class PaperIn(Schema):
-    member_id: Id
-    marks: dict[str, str] = {}
-    spoiled: bool = False
+    """The content of one paper from the closed box: deliberately no member (a member is refused)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    marks: dict[str, str] = Field({}, description="Khoá ứng viên → approve | reject | abstain | invalid")
+    spoiled: bool = Field(False, description="Phiếu hỏng: không hợp lệ toàn bộ")
+    blank: bool = Field(False, description="Phiếu trắng: không ý kiến cho mọi ứng viên")
+
+
+class BoxOut(Schema):
+    box_closed: bool
+    received: int = Field(description="Số phiếu bằng văn bản đã nhận")
+    entered: int = Field(description="Số phiếu đã nhập nội dung")
 
 
 class VotedOut(Schema):

@@ -2,7 +2,8 @@
 
 A council and its sessions are visible to those who manage ballots over the council's unit
 (`ballot.manage`) and to the members on its roster (any period). Papers are visible only after the
-session is closed, to the same people, and always in the order of their content.
+session is closed (before, the votes are sealed in the urn and there are no papers), to the same
+people, and always in the order of their content.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from thidua.voting.models import (
     RuleKind,
     SessionKind,
     SessionStatus,
+    UrnEntry,
 )
 from thidua.voting.rules import ANY, FORM_LABELS, Note, participation_check
 from thidua.voting.tally import Ballot, Tally, tally
@@ -183,6 +185,15 @@ def counts(session: BallotSession) -> dict[str, int]:
         "in_writing": statuses.count(Attendance.IN_WRITING),
         "absent": statuses.count(Attendance.ABSENT),
         "voted": BallotReceipt.objects.filter(session=session).count(),
+    }
+
+
+def paper_counts(session: BallotSession) -> dict[str, int]:
+    """Paper ballots: papers received from members (the roll ticked) and contents entered so far.
+    Once the session is closed the urn is empty and only `received` means anything."""
+    return {
+        "received": BallotReceipt.objects.filter(session=session, on_paper=True).count(),
+        "entered": UrnEntry.objects.filter(session=session, on_paper=True).count(),
     }
 
 

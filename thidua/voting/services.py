@@ -1,15 +1,19 @@
 """Every write of the voting app: councils and rosters, dated rules, sessions, the roll, the secret
 ballot and the closing tally. Each is atomic, checks permission first (when an actor is given) and
-writes an audit row. A cast vote is audited as "the member voted", never with its content.
+writes an audit row. A cast vote is audited as "the member voted", never with its content; a
+paper ballot is two steps, the receipt of a member's paper and, after the box is closed, the entry
+of its content with no member attached. See SECRECY.md for what the database can tell.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +23,7 @@ from thidua.accounts.permissions import can, is_admin, require
 from thidua.core.audit import record, record_create, record_delete, record_update, snapshot
 from thidua.core.errors import DomainError, PermissionDeniedError
 from thidua.core.models import AuditEntry
-from thidua.voting import selectors
+from thidua.voting import selectors, urn
 from thidua.voting.models import (
     Attendance,
     BallotPaper,
@@ -37,6 +41,7 @@ from thidua.voting.models import (
     SessionKind,
     SessionResult,
     SessionStatus,
+    UrnEntry,
 )
 from thidua.voting.rules import ANY, FORM_LABELS, ShareError, fraction_text, parse_share
 from thidua.voting.tally import Vote
@@ -77,7 +82,7 @@ def _audit_event(actor: Any, session: BallotSession, verb: str, after: dict[str,
 
 def _locked(session: BallotSession) -> BallotSession:
     """The session re-read under a row lock: casts, the roll and the closing of one session run one
-    at a time (the papers are re-stored on every cast)."""
+    at a time, so the counts checked by each step hold until it commits."""
     return BallotSession.objects.select_for_update().select_related("council").get(pk=session.pk)
 
 
@@ -549,28 +554,79 @@ def _clean_marks(session: BallotSession, marks: Any, allowed: tuple[str, ...], s
     return {key: str(given[key]) for key in sorted(candidates)}
 
 
-def _store_paper(session: BallotSession, marks: dict[str, str], spoiled: bool) -> None:
-    """Add a paper and store all papers of the session again in the order of their content, with
-    fresh keys: whatever the storage keeps (row ids, physical order), it never follows the casting."""
-    contents = [(p.marks, p.spoiled) for p in BallotPaper.objects.filter(session=session)]
-    contents.append((marks, spoiled))
+# While voting runs a vote is an opaque entry in the urn, written with the receipt (a database
+# reader sees a receipt and a blob appear together, and learns nothing from the blob). The readable
+# papers are written once, at closing, all together in the order of their content: nothing in the
+# tables, their keys, their physical order or their row versions follows the order of casting.
+
+
+def _candidate_keys(session: BallotSession) -> list[str]:
+    return sorted(c.key for c in session.candidates.all())
+
+
+def _urn_context(session: BallotSession) -> bytes:
+    return f"thidua.voting.session:{session.pk}".encode()
+
+
+def _urn_keys(session: BallotSession) -> list[bytes]:
+    """The session's urn key from the server's secret key (then its fallbacks, so that a key rotated
+    while a session is open still opens its urn). The key is never stored."""
+    secrets_ = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [urn.session_key(secret, session.pk) for secret in secrets_]
+
+
+def _drop_in_urn(session: BallotSession, marks: dict[str, str], *, spoiled: bool, on_paper: bool) -> None:
+    data = urn.encode(marks, spoiled, _candidate_keys(session))
+    blob = urn.seal(_urn_keys(session)[0], data, context=_urn_context(session))
+    UrnEntry.objects.create(session=session, sealed=blob, on_paper=on_paper)
+
+
+def _integrity_error(detail: str) -> DomainError:
+    return DomainError(
+        _("Hòm phiếu không toàn vẹn (%(d)s): không thể kiểm phiếu.") % {"d": detail}, code="session.integrity"
+    )
+
+
+def _open_urn(session: BallotSession) -> list[BallotPaper]:
+    """Open every entry of the urn, write the papers in the order of their content (equal papers in
+    a random order) with fresh random keys, and empty the urn. Returns all papers of the session."""
+    entries = list(UrnEntry.objects.filter(session=session))
+    keys, context, candidates = _urn_keys(session), _urn_context(session), _candidate_keys(session)
+    if len({urn.nonce_of(bytes(e.sealed)) for e in entries}) != len(entries):
+        raise _integrity_error(_("một phiếu bị sao chép"))
+    contents: list[tuple[dict[str, str], bool]] = []
+    for entry in entries:
+        try:
+            contents.append(urn.decode(urn.unseal(keys, bytes(entry.sealed), context=context), candidates))
+        except (urn.UrnError, UnicodeDecodeError):
+            raise _integrity_error(_("một phiếu không mở được hoặc đã bị sửa")) from None
+    earlier = list(BallotPaper.objects.filter(session=session))  # papers stored before the urn existed
+    receipts = BallotReceipt.objects.filter(session=session).count()
+    if len(earlier) + len(contents) != receipts:
+        raise DomainError(
+            _("Số phiếu (%(p)s) không khớp số thành viên đã bỏ phiếu (%(r)s): không thể kiểm phiếu.")
+            % {"p": len(earlier) + len(contents), "r": receipts},
+            code="session.integrity",
+        )
+    random.SystemRandom().shuffle(contents)
     contents.sort(key=lambda c: selectors.paper_key(c[0], c[1]))
-    BallotPaper.objects.filter(session=session).delete()
-    BallotPaper.objects.bulk_create([BallotPaper(session=session, marks=m, spoiled=s) for m, s in contents])
+    papers = BallotPaper.objects.bulk_create([BallotPaper(session=session, marks=m, spoiled=s) for m, s in contents])
+    UrnEntry.objects.filter(session=session).delete()
+    return [*earlier, *papers]
 
 
-def _receipt(session: BallotSession, member: Any) -> BallotReceipt:
+def _receipt(session: BallotSession, member: Any, *, on_paper: bool = False) -> BallotReceipt:
     try:
         with transaction.atomic():
-            return BallotReceipt.objects.create(session=session, member=member)
+            return BallotReceipt.objects.create(session=session, member=member, on_paper=on_paper)
     except IntegrityError:
         raise DomainError(_("Thành viên này đã bỏ phiếu trong phiên."), code="ballot.already_voted") from None
 
 
 @transaction.atomic
 def ballot_cast(*, actor: Any, session: BallotSession, marks: Mapping[str, str]) -> BallotReceipt:
-    """A present member votes: the receipt (who) and the paper (what) are written together, with
-    nothing linking them. A second vote is refused."""
+    """A present member votes: the receipt (who) and a sealed entry in the urn (what), with nothing
+    linking them; the vote becomes a readable paper only at closing. A second vote is refused."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise PermissionDeniedError(action="ballot.vote")
     require(actor, "ballot.vote", session)
@@ -590,22 +646,32 @@ def ballot_cast(*, actor: Any, session: BallotSession, marks: Mapping[str, str])
         )
     clean = _clean_marks(session, marks, MEMBER_MARKS, seats=True)
     receipt = _receipt(session, actor)
-    _store_paper(session, clean, spoiled=False)
+    _drop_in_urn(session, clean, spoiled=False, on_paper=False)
     _audit_event(actor, session, "ballot.cast", {"member": actor.get_username()}, note=_("Thành viên đã bỏ phiếu."))
     return receipt
 
 
+def _require_box(session: BallotSession, *, closed: bool) -> None:
+    if closed and session.box_closed_at is None:
+        raise DomainError(
+            _("Hòm phiếu chưa niêm phong: chỉ nhập nội dung phiếu sau khi đã nhận đủ phiếu và niêm phong hòm."),
+            code="ballot.box_open",
+        )
+    if not closed and session.box_closed_at is not None:
+        raise DomainError(_("Hòm phiếu đã niêm phong: không nhận thêm phiếu."), code="ballot.box_closed")
+
+
 @transaction.atomic
-def ballot_enter(
-    *, actor: Any, session: BallotSession, member: Any, marks: Mapping[str, str], spoiled: bool = False
-) -> BallotReceipt:
-    """The secretary enters a paper ballot: the written vote of an absent member, or a present
-    member's paper. The paper is entered as written: an unreadable mark or too many approvals make
-    it count as invalid in the tally."""
+def paper_receive(*, actor: Any, session: BallotSession, member: Any) -> BallotReceipt:
+    """Step 1 of a paper ballot: the secretary ticks the roll, the member has handed in a paper
+    (a written vote of an absent member, or a present member's paper). Only the receipt is
+    written: the paper goes into the box unread, and its content is entered after the box is
+    closed, with no member attached (:func:`paper_enter`)."""
     if actor is not None:
         require(actor, "ballot.manage", session)
     session = _locked(session)
     _require_status(session, SessionStatus.OPEN)
+    _require_box(session, closed=False)
     entry = selectors.roll_entry(session, member)
     if entry is None:
         raise DomainError(_("%(m)s không có tên trong danh sách thành viên của phiên.") % {"m": member}, field="member")
@@ -616,35 +682,82 @@ def ballot_enter(
         )
     if selectors.has_voted(session, member):
         raise DomainError(_("%(m)s đã bỏ phiếu trong phiên này.") % {"m": member}, code="ballot.already_voted")
-    clean = {} if spoiled else _clean_marks(session, marks, PAPER_MARKS, seats=False)
-    receipt = _receipt(session, member)
-    _store_paper(session, clean, spoiled=spoiled)
+    receipt = _receipt(session, member, on_paper=True)
     _audit_event(
         actor,
         session,
-        "ballot.enter",
+        "ballot.paper_receive",
         {"member": member.get_username()},
-        note=_("Thư ký nhập phiếu bằng văn bản của thành viên."),
+        note=_("Thư ký nhận phiếu bằng văn bản của thành viên (chưa đọc nội dung)."),
     )
     return receipt
 
 
 @transaction.atomic
-def session_close(*, actor: Any, session: BallotSession) -> SessionResult:
-    """Close voting and count: the pure tally on the papers, the participation check, and the result
-    written once. Nothing about the session can change afterwards."""
+def paper_box_close(*, actor: Any, session: BallotSession) -> BallotSession:
+    """Close (seal) the paper ballot box: no paper is received any more, and the contents of those
+    received may now be entered, in any order."""
     if actor is not None:
         require(actor, "ballot.manage", session)
     session = _locked(session)
     _require_status(session, SessionStatus.OPEN)
-    papers = list(BallotPaper.objects.filter(session=session))
-    receipts = BallotReceipt.objects.filter(session=session).count()
-    if len(papers) != receipts:
+    _require_box(session, closed=False)
+    session.box_closed_at = timezone.now()
+    session.save(update_fields=["box_closed_at"])
+    _audit_event(actor, session, "ballot.box_close", selectors.paper_counts(session))
+    return session
+
+
+@transaction.atomic
+def paper_enter(
+    *, actor: Any, session: BallotSession, marks: Mapping[str, str], spoiled: bool = False, blank: bool = False
+) -> dict[str, int]:
+    """Step 2 of a paper ballot: after the box is closed, the secretary enters the content of one
+    paper taken from it, with no member attached. The paper is entered as written: an unreadable
+    mark or too many approvals make it count as invalid in the tally; a spoiled paper is invalid as
+    a whole; a blank paper abstains on every candidate. Never more papers than were received."""
+    if actor is not None:
+        require(actor, "ballot.manage", session)
+    session = _locked(session)
+    _require_status(session, SessionStatus.OPEN)
+    _require_box(session, closed=True)
+    counts = selectors.paper_counts(session)
+    if counts["entered"] >= counts["received"]:
         raise DomainError(
-            _("Số phiếu (%(p)s) không khớp số thành viên đã bỏ phiếu (%(r)s): không thể kiểm phiếu.")
-            % {"p": len(papers), "r": receipts},
-            code="session.integrity",
+            _("Đã nhập đủ %(n)s phiếu đã nhận: không thể nhập thêm.") % {"n": counts["received"]},
+            code="ballot.too_many_papers",
         )
+    if spoiled and blank:
+        raise DomainError(_("Một phiếu không thể vừa là phiếu hỏng vừa là phiếu trắng."), field="blank")
+    clean = {} if spoiled or blank else _clean_marks(session, marks, PAPER_MARKS, seats=False)
+    _drop_in_urn(session, clean, spoiled=spoiled, on_paper=True)
+    counts["entered"] += 1
+    _audit_event(actor, session, "ballot.paper_enter", counts, note=_("Thư ký nhập nội dung một phiếu bằng văn bản."))
+    return counts
+
+
+@transaction.atomic
+def session_close(*, actor: Any, session: BallotSession) -> SessionResult:
+    """Close voting and count: the urn is opened into papers, the pure tally runs on them, the
+    participation check, and the result written once. Nothing about the session can change
+    afterwards. Refused while papers received on paper have not all been entered."""
+    if actor is not None:
+        require(actor, "ballot.manage", session)
+    session = _locked(session)
+    _require_status(session, SessionStatus.OPEN)
+    paper = selectors.paper_counts(session)
+    if paper["received"] and session.box_closed_at is None:
+        _require_box(session, closed=True)
+    if paper["entered"] != paper["received"]:
+        raise DomainError(
+            _(
+                "Đã nhận %(r)s phiếu bằng văn bản nhưng mới nhập %(e)s: hãy nhập nội dung từng phiếu, "
+                "hoặc ghi nhận phiếu hỏng, phiếu trắng."
+            )
+            % {"r": paper["received"], "e": paper["entered"]},
+            code="session.papers_missing",
+        )
+    papers = _open_urn(session)
     candidates = list(session.candidates.all())
     statuses = list(session.roll.values_list("status", flat=True))
     counted, need, met, extra = selectors.count_papers(session, papers)

@@ -7,7 +7,7 @@ from django.contrib.auth.hashers import check_password
 from django.urls import reverse
 from django.utils import timezone
 
-from thidua.accounts.models import ApiToken, User
+from thidua.accounts.models import ApiToken, LoginThrottle, User
 from thidua.core.models import AuditEntry
 
 PASSWORD = "Mat-khau-2026!"
@@ -66,16 +66,16 @@ def test_lockout_after_max_failures_with_a_clear_message(make_user, client, sett
     response = _login(client, "khoa", PASSWORD)
     assert response.status_code == 200 and LOCKED in response.content.decode()
     assert "_auth_user_id" not in client.session
-    user.refresh_from_db()
-    assert user.locked_until is not None and user.locked_until > timezone.now()
-    assert AuditEntry.objects.filter(verb="account.locked", object_id=str(user.pk)).exists()
+    row = LoginThrottle.objects.get(username="khoa", client="127.0.0.1")
+    assert row.locked_until is not None and row.locked_until > timezone.now()
+    entry = AuditEntry.objects.get(verb="account.locked", object_id=str(user.pk))
+    assert entry.changes["client"] == "127.0.0.1"
 
     # When the lock has run out, the right password works again and the counter starts afresh.
-    User.objects.filter(pk=user.pk).update(locked_until=timezone.now() - dt.timedelta(seconds=1))
+    LoginThrottle.objects.filter(pk=row.pk).update(locked_until=timezone.now() - dt.timedelta(seconds=1))
     response = _login(client, "khoa", PASSWORD)
     assert response.status_code == 302
-    user.refresh_from_db()
-    assert user.failed_logins == 0 and user.locked_until is None
+    assert not LoginThrottle.objects.filter(username="khoa").exists()
 
 
 def test_a_success_resets_the_failure_count(make_user, client, settings, fast_passwords):
@@ -144,7 +144,10 @@ def test_an_expired_or_inactive_token_is_refused(make_user, client, fast_passwor
     headers = {"Authorization": f"Bearer {raw}"}
     assert client.get("/api/v1/accounts/me", headers=headers).status_code == 200
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
-    assert client.get("/api/v1/accounts/me", headers=headers).status_code == 401
-    ApiToken.objects.filter(pk=token.pk).update(expires_at=None)
+    expired = client.get("/api/v1/accounts/me", headers=headers)
+    assert expired.status_code == 401 and expired.json()["code"] == "token_expired"
+    assert "hết hạn" in expired.json()["detail"]
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() + dt.timedelta(days=1))
     User.objects.filter(pk=user.pk).update(is_active=False)
-    assert client.get("/api/v1/accounts/me", headers=headers).status_code == 401
+    inactive = client.get("/api/v1/accounts/me", headers=headers)
+    assert inactive.status_code == 401 and inactive.json()["code"] == "account_locked"

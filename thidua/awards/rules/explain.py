@@ -81,6 +81,8 @@ def explain(subject: SubjectFacts, *, code: str, year: int, rules: RulesInForce)
     resolved = rules.get(code, subject.kind)
     context = _Context(subject, rules, year)
     results = tuple(context.evaluate(c, resolved.countable_level) for c in resolved.top_level)
+    # Held for the judged year already (whatever discipline hides): not eligible a second time.
+    already = code in subject.titles.get(year, frozenset())
     return Verdict(
         subject_id=subject.id,
         subject_kind=subject.kind,
@@ -89,7 +91,8 @@ def explain(subject: SubjectFacts, *, code: str, year: int, rules: RulesInForce)
         rule_version=resolved.rule.version,
         year=year,
         judged_on=rules.on,
-        eligible=all(r.passed for r in results),
+        eligible=all(r.passed for r in results) and not already,
+        already_awarded=already,
         conditions=results,
         warnings=tuple(context.warnings),
         citation=resolved.rule.citation,

@@ -27,7 +27,9 @@ Output (one row per subject and rule in force for its kind):
 
     subject_id (str), subject_kind (str), code (str), rule_version (str), year (i32),
     eligible (bool), failed_count (u32), failed (list[str]: the failed top-level condition keys,
-    in rule order, cross-cutting last), near_miss (bool: exactly one failed)
+    in rule order, cross-cutting last), near_miss (bool: exactly one failed),
+    already_awarded (bool: the subject holds the code for the judged year; then neither eligible
+    nor a near miss, as in ``explain``)
 
 Rows come in no particular order; sort them if order matters.
 """
@@ -85,6 +87,7 @@ OUTPUT_SCHEMA: dict[str, pl.DataType] = {
     "failed_count": pl.UInt32(),
     "failed": pl.List(pl.String()),
     "near_miss": pl.Boolean(),
+    "already_awarded": pl.Boolean(),
 }
 
 # Bit d of a year mask is the year Y−d; years before Y−MASK_SPAN + 1 lie beyond the mask.
@@ -137,6 +140,11 @@ def evaluate_lazy(
                     exprs.append(compiler.compile(condition, level).alias(name))
                 bits.append(pl.when(pl.col(name)).then(0).otherwise(1 << index))
             masks.append(pl.sum_horizontal(bits).cast(pl.UInt32()).alias(f"__m{number}"))
+            # Already holding the code for the year: a year mask of the titles, no discipline cut.
+            held = compiler.held_in_year(rule.code)
+            if held.meta.output_name() not in {e.meta.output_name() for e in exprs}:
+                exprs.append(held)
+            masks.append(pl.col(held.meta.output_name()).alias(f"__h{number}"))
         plans.append((kind, selected, exprs, masks))
     parts: list[pl.LazyFrame] = []
     for kind, selected, exprs, masks in plans:
@@ -162,6 +170,7 @@ def _output(
     keys = [c.key for c in top]
     failed = pl.Series([[k for i, k in enumerate(keys) if m >> i & 1] for m in range(1 << len(keys))])
     mask = pl.col(f"__m{number}")
+    held = pl.col(f"__h{number}")
     count = mask.bitwise_count_ones().cast(pl.UInt32())
     return wide.select(
         pl.col("subject_id"),
@@ -169,10 +178,11 @@ def _output(
         pl.lit(code).alias("code"),
         pl.lit(version).alias("rule_version"),
         pl.lit(year, pl.Int32()).alias("year"),
-        (mask == 0).alias("eligible"),
+        ((mask == 0) & ~held).alias("eligible"),
         count.alias("failed_count"),
         pl.lit(failed.cast(pl.List(pl.String()))).gather(mask).alias("failed"),
-        (count == 1).alias("near_miss"),
+        ((count == 1) & ~held).alias("near_miss"),
+        held.alias("already_awarded"),
     )
 
 
@@ -242,6 +252,12 @@ class _Compiler:
             self.fills[name] = fill
         self.used.setdefault(self.kind, set()).add(source)
         return pl.col(self.names[key])
+
+    def held_in_year(self, code: str) -> pl.Expr:
+        """Whether the subject holds ``code`` for the judged year (raw titles, no discipline cut),
+        as a column named ``__held_<code>``."""
+        y = self.year
+        return (self._years("titles", ("held", code), pl.col("title") == code, y, y, None) >= 1).alias(f"__held_{code}")
 
     def compile(self, condition: Condition, level: DisciplineLevel | None) -> pl.Expr:
         if isinstance(condition, Group):

@@ -59,7 +59,13 @@ class VerdictWarning:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Verdict:
-    """Eligibility of one subject for one rule and one judged year, with every reason."""
+    """Eligibility of one subject for one rule and one judged year, with every reason.
+
+    A subject that already holds the title or form for the judged year (``already_awarded``) is
+    not eligible for it again, whatever its conditions say: one achievement earns one award (Law
+    on Emulation and Commendation art. 5). The conditions are still judged and shown;
+    ``awarded_by`` is the decision that awarded it, when the caller knows it.
+    """
 
     subject_id: str
     subject_kind: SubjectKind
@@ -75,6 +81,8 @@ class Verdict:
     reward_factor: float | None
     council_share: float | None
     config_used: Mapping[str, JSON]
+    already_awarded: bool = False
+    awarded_by: str = ""
 
     @property
     def failed_keys(self) -> tuple[str, ...]:
@@ -82,11 +90,25 @@ class Verdict:
 
     @property
     def near_miss(self) -> bool:
-        return len(self.failed_keys) == 1
+        return len(self.failed_keys) == 1 and not self.already_awarded
+
+    @property
+    def status(self) -> str:
+        """``already_awarded``, ``eligible``, ``near_miss`` or ``not_eligible``."""
+        if self.already_awarded:
+            return "already_awarded"
+        return "eligible" if self.eligible else "near_miss" if self.near_miss else "not_eligible"
 
     def summary(self, lang: str = "vi") -> str:
         failed = len(self.failed_keys)
-        if self.eligible:
+        if self.already_awarded:
+            by = Message(f" theo quyết định {self.awarded_by}", f" by decision {self.awarded_by}")
+            text = Message(
+                f"Đã được khen {self.title.vi} năm {self.year}{by.vi if self.awarded_by else ''}: không đề nghị lại",
+                f"Already awarded {self.title.en} for {self.year}{by.en if self.awarded_by else ''}: "
+                "not to be proposed again",
+            )
+        elif self.eligible:
             text = Message(
                 f"Đủ điều kiện {self.title.vi} năm {self.year}", f"Eligible for {self.title.en} for {self.year}"
             )
@@ -107,6 +129,8 @@ class Verdict:
             "year": self.year,
             "judged_on": self.judged_on.isoformat(),
             "eligible": self.eligible,
+            "already_awarded": self.already_awarded,
+            "awarded_by": self.awarded_by,
             "failed": list(self.failed_keys),
             "conditions": [c.to_dict() for c in self.conditions],
             "warnings": [

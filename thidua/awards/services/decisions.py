@@ -5,6 +5,8 @@ Enforced here, not only in the engine (Decree 152 art. 4; Circular 15/2025; guid
 - no award while an investigation, inspection, complaint verification or discipline review is
   open on the decision date, nor while a discipline is in force;
 - no award to a unit dissolved (or merged away) on or before the decision date;
+- one achievement earns one award: a regular decision of a title for a year refuses a subject who
+  already holds it for that year (by a regular decision not revoked), naming that decision;
 - one initiative is the basis of one award: reusing one is a warning, never a block;
 - the reward is the rule's factor × the base salary in force on the decision date (scope's
   configuration), unless an amount is given.
@@ -35,6 +37,7 @@ from thidua.awards.models import (
     Title,
 )
 from thidua.awards.rules import ConfigError, RuleError, reward_amount
+from thidua.awards.selectors import held_award
 from thidua.awards.services.facts import check_year
 from thidua.core import audit
 from thidua.core.errors import DomainError
@@ -118,6 +121,32 @@ def blocking_reasons(*, person: Person | None = None, unit: Unit | None = None, 
     return reasons
 
 
+def already_awarded_message(name: str, title: Title, year: int, decision: AwardDecision, *, proposing: bool) -> str:
+    """Why a second award of the same title for the same year is refused, naming the decision."""
+    values = {
+        "name": name,
+        "title": title.name,
+        "year": year,
+        "number": decision.number,
+        "date": decision.issued_on.strftime("%d/%m/%Y"),
+    }
+    if proposing:
+        return (
+            _(
+                "%(name)s đã được khen %(title)s năm %(year)s theo Quyết định số %(number)s ngày %(date)s: "
+                "không đề nghị lại."
+            )
+            % values
+        )
+    return (
+        _(
+            "%(name)s đã được khen %(title)s năm %(year)s theo Quyết định số %(number)s ngày %(date)s: "
+            "không khen thưởng lần thứ hai cho cùng thành tích."
+        )
+        % values
+    )
+
+
 def initiative_warnings(initiatives: Sequence[Initiative], *, exclude_decision: int | None = None) -> list[str]:
     """One initiative is used once as the basis of one award (guidance 5007/BNV-TĐKT): warn only."""
     warnings = []
@@ -180,7 +209,9 @@ def verdict_snapshot(recipient: RecipientIn, *, code: str, year: int | None, on:
 # --------------------------------------------------------------------------- entry
 
 
-def _clean_recipients(title: Title, recipients: Sequence[RecipientIn], on: dt.date) -> list[str]:
+def _clean_recipients(
+    title: Title, recipients: Sequence[RecipientIn], on: dt.date, *, year: int | None, kind: str
+) -> list[str]:
     errors: list[str] = []
     seen: set[tuple[str, int]] = set()
     for r in recipients:
@@ -207,6 +238,13 @@ def _clean_recipients(title: Title, recipients: Sequence[RecipientIn], on: dt.da
             errors.append(_("Tiền thưởng không được âm (%(name)s).") % {"name": r.name})
         if r.person is not None or r.unit is not None:
             errors.extend(blocking_reasons(person=r.person, unit=r.unit, on=on))
+            # A regular award of a year is given once; ad-hoc and thematic ones reward other
+            # achievements and do not count toward higher awards (Decree 152 art. 4(3)).
+            held = (
+                held_award(person=r.person, unit=r.unit, title=title, year=year) if year and kind == "regular" else None
+            )
+            if held is not None:
+                errors.append(already_awarded_message(r.name, title, year or 0, held, proposing=False))
     return errors
 
 
@@ -250,6 +288,9 @@ def decision_create(
             raise DomainError(_("Năm thành tích không được sau năm ký quyết định."), field="year")
     if not recipients:
         raise DomainError(_("Quyết định cần ít nhất một người, tập thể hoặc hộ được khen."), field="recipients")
+    # Decisions of one title wait for each other here, so two of them cannot both find the same
+    # subject not yet awarded (PostgreSQL; SQLite runs one writer at a time).
+    Title.objects.select_for_update().filter(pk=title.pk).first()
     if AwardDecision.objects.filter(
         number__iexact=number, issued_on=issued_on, issuer_name__iexact=issuer_name.strip()
     ).exists():
@@ -259,7 +300,7 @@ def decision_create(
             field="number",
             code="duplicate",
         )
-    errors = _clean_recipients(title, recipients, issued_on)
+    errors = _clean_recipients(title, recipients, issued_on, year=year, kind=kind)
     if errors:
         raise DomainError(" ".join(errors), field="recipients", code="recipients")
     decision = AwardDecision.objects.create(

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,9 +27,11 @@ from thidua.awards.rules import (
     rank_candidates,
 )
 from thidua.awards.rules.schema import Text
+from thidua.awards.selectors import held_award
 from thidua.awards.services.decisions import (
     DecisionResult,
     RecipientIn,
+    already_awarded_message,
     blocking_reasons,
     decision_create,
     initiative_warnings,
@@ -59,7 +61,8 @@ def proposal_create(
     initiatives: Sequence[Initiative] = (),
     on: dt.date | None = None,
 ) -> Proposal:
-    """Propose a subject; refused while it is under investigation or discipline, or dissolved."""
+    """Propose a subject; refused while it is under investigation or discipline, or dissolved, when
+    a decision already awards it the title for the year, or while another proposal of it is open."""
     if actor is not None:
         require(actor, "award.propose", unit)
         if person is not None or subject_unit is not None:
@@ -76,39 +79,60 @@ def proposal_create(
     reasons = blocking_reasons(person=person, unit=subject_unit, on=on) if kind != SubjectKind.HOUSEHOLD else []
     if reasons:
         raise DomainError(" ".join(reasons), code="blocked")
-    duplicate = Proposal.objects.filter(
-        year=year, title=title, person=person, subject_unit=subject_unit, status=ProposalStatus.PROPOSED
-    )
-    if kind != SubjectKind.HOUSEHOLD and duplicate.exists():
-        raise DomainError(
-            _("%(name)s đã được đề nghị %(title)s năm %(year)s.")
-            % {"name": person or subject_unit, "title": title.name, "year": year}
-        )
+    if kind != SubjectKind.HOUSEHOLD:
+        _refuse_duplicate(person=person, subject_unit=subject_unit, title=title, year=year)
     recipient = RecipientIn(kind=kind, person=person, unit=subject_unit, household_name=household_name)
     verdict = verdict_snapshot(recipient, code=title.code, year=year, on=max(on, dt.date(year, 1, 1)))
     warnings = initiative_warnings(initiatives)
     warnings += [str(w["message"]["vi"]) for w in verdict.get("warnings", [])]
-    proposal = Proposal.objects.create(
-        unit=unit,
-        year=year,
-        title=title,
-        kind=kind,
-        person=person,
-        subject_unit=subject_unit,
-        household_name=household_name.strip(),
-        household_address=household_address.strip(),
-        group_year=group_year,
-        score=score,
-        proposed_on=on,
-        eligible=verdict.get("eligible") if verdict else None,
-        rule_version=str(verdict.get("rule_version", "")),
-        verdict=verdict,
-        warnings=warnings,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
+    try:
+        with transaction.atomic():
+            proposal = Proposal.objects.create(
+                unit=unit,
+                year=year,
+                title=title,
+                kind=kind,
+                person=person,
+                subject_unit=subject_unit,
+                household_name=household_name.strip(),
+                household_address=household_address.strip(),
+                group_year=group_year,
+                score=score,
+                proposed_on=on,
+                eligible=verdict.get("eligible") if verdict else None,
+                rule_version=str(verdict.get("rule_version", "")),
+                verdict=verdict,
+                warnings=warnings,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+    except IntegrityError:
+        # Another request proposed the same subject meanwhile: the database's unique open proposal.
+        _refuse_duplicate(person=person, subject_unit=subject_unit, title=title, year=year)
+        raise
     proposal.initiatives.set(initiatives)
     audit.record_create(actor, proposal, unit_id=unit.pk, verb="award.propose")
     return proposal
+
+
+def _refuse_duplicate(*, person: Person | None, subject_unit: Unit | None, title: Title, year: int) -> None:
+    """A subject is proposed once for a title and year: not when a decision already awards it,
+    nor while another proposal of it is open."""
+    name = str(person or subject_unit)
+    held = held_award(person=person, unit=subject_unit, title=title, year=year)
+    if held is not None:
+        raise DomainError(already_awarded_message(name, title, year, held, proposing=True), code="already_awarded")
+    open_ = Proposal.objects.filter(
+        year=year, title=title, person=person, subject_unit=subject_unit, status=ProposalStatus.PROPOSED
+    ).first()
+    if open_ is not None:
+        raise DomainError(
+            _(
+                "%(name)s đã được đề nghị %(title)s năm %(year)s (ngày %(date)s, đang chờ quyết định): "
+                "không đề nghị lại."
+            )
+            % {"name": name, "title": title.name, "year": year, "date": open_.proposed_on.strftime("%d/%m/%Y")},
+            code="already_proposed",
+        )
 
 
 @transaction.atomic

@@ -118,7 +118,7 @@ def run_evaluation(run_id: int) -> None:
 def _store(run: EvaluationRun, outcome: Outcome) -> None:
     table = outcome.table
     keep_all = outcome.subjects <= KEEP_ALL_MAX_SUBJECTS
-    rows = table if keep_all else table.filter(table["eligible"] | table["near_miss"])
+    rows = table if keep_all else table.filter(table["eligible"] | table["near_miss"] | table["already_awarded"])
     results = [
         EvaluationResult(
             run=run,
@@ -130,6 +130,8 @@ def _store(run: EvaluationRun, outcome: Outcome) -> None:
             name=(r["name"] or "")[:255],
             eligible=r["eligible"],
             near_miss=r["near_miss"],
+            already_awarded=r["already_awarded"],
+            awarded_by_id=r["awarded_by"],
             failed=list(r["failed"]),
             rule_version=r["rule_version"],
         )
@@ -151,6 +153,7 @@ def _store(run: EvaluationRun, outcome: Outcome) -> None:
             "total": part.height,
             "eligible": int(part["eligible"].sum()),
             "near_miss": int(part["near_miss"].sum()),
+            "already_awarded": int(part["already_awarded"].sum()),
         }
     EvaluationRun.objects.filter(pk=run.pk).update(
         status=RunStatus.DONE,

@@ -94,11 +94,13 @@ def test_one_initiative_one_award_warns_but_does_not_block(history):
         number="02/QĐ",
     )
     assert len(second.warnings) == 1 and "SK-LS-2025-01" in second.warnings[0] and "01/QĐ" in second.warnings[0]
-    # The engine warns too when the initiative is the basis of a new verdict.
+    # The engine warns too when the initiative is the basis of a verdict; the title itself is now
+    # held for 2025, so the verdict says so and names the decision.
     from thidua.awards.evaluation import explain_subject
 
     verdict = explain_subject(person=history["soldier"], code="CSTD_TINH", year=2025)
-    assert verdict.eligible and [w.code for w in verdict.warnings] == ["initiative_reused"]
+    assert [w.code for w in verdict.warnings] == ["initiative_reused"]
+    assert verdict.already_awarded and not verdict.eligible and verdict.awarded_by.startswith("01/QĐ (")
 
 
 def test_reward_amount_from_the_base_salary_on_the_decision_date(history):
@@ -108,7 +110,7 @@ def test_reward_amount_from_the_base_salary_on_the_decision_date(history):
         [RecipientIn(kind="individual", person=soldier)],
         code="CSTD_CS",
         on=D(2024, 6, 30),
-        year=2023,
+        year=2020,  # she holds it for 2022–2024 already: a second award of a year is refused
         number="A",
     )
     after = decide(
@@ -116,7 +118,7 @@ def test_reward_amount_from_the_base_salary_on_the_decision_date(history):
         [RecipientIn(kind="individual", person=soldier)],
         code="CSTD_CS",
         on=D(2024, 7, 1),
-        year=2023,
+        year=2021,
         number="B",
     )
     amounts = [r.decision.recipients.get().amount for r in (before, after)]

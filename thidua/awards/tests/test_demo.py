@@ -6,8 +6,9 @@ import io
 
 import pytest
 
+from thidua.awards import selectors
 from thidua.awards.evaluation import evaluate_scope
-from thidua.awards.models import AwardDecision, Proposal
+from thidua.awards.models import AwardDecision, AwardRecipient, Proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +42,21 @@ def test_demo_is_idempotent_and_covers_every_list():
     assert by[("MTTQ-CB", "TTLDTT")]["failed"] == ["advanced_share"]
     assert by[("NT-BQL-NC", "TTLDTT")]["eligible"] is False
     assert "not_dissolved" in by[("NT-BQL-NC", "GIAY_KHEN")]["failed"]
+
+
+def test_the_demo_lists_no_one_as_eligible_for_a_title_they_already_hold():
+    _load()
+    assert selectors.duplicate_awards() == [] and selectors.duplicate_proposals() == []
+    for year in (2024, 2025):
+        table = evaluate_scope(unit_ids=None, year=year).table
+        held = {
+            (f"p:{p}" if p else f"u:{u}", code)
+            for p, u, code in AwardRecipient.objects.filter(
+                decision__year=year, decision__kind="regular", decision__revoked_on__isnull=True
+            ).values_list("person_id", "unit_id", "decision__title__code")
+        }
+        eligible = {(r["subject_id"], r["title"]) for r in table.filter(table["eligible"]).iter_rows(named=True)}
+        assert held and not (eligible & held), year
+        awarded = table.filter(table["already_awarded"])
+        assert awarded.height >= 1 and awarded["awarded_by"].null_count() == 0
+        assert {(r["subject_id"], r["title"]) for r in awarded.iter_rows(named=True)} <= held

@@ -20,6 +20,11 @@ DECISION = {"number": "15/QĐ-UBND", "issued_on": "2026-01-20", "issuer_name": "
 
 @pytest.fixture
 def board(client, make_user, history):
+    # These tests walk the 2025 advanced laborer title from the eligible list to a decision; the
+    # history already awards it for 2025 to most of them, so that decision is revoked first.
+    s.decision_revoke(
+        actor=None, decision=AwardDecision.objects.get(number="2025-LDTT/QĐ"), on=D(2026, 1, 16), reason="Hồ sơ sai"
+    )
     user = make_user("board", history["ls"])
     client.force_login(user)
     assert client.post(f"/awards/units/{history['ls'].pk}/2025/evaluate/").status_code == 302

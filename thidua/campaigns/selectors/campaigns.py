@@ -111,6 +111,7 @@ class Cell:
     label: str
     value: Value | None
     input: str = ""  # what the form shows in the field
+    mine: str | None = None  # what the officer typed, when someone else saved meanwhile
 
 
 @dataclass
@@ -124,6 +125,7 @@ class FormRow:
     history: list[ValueHistory] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     input: str = ""
+    mine: str | None = None
 
     @property
     def amount(self) -> Decimal | None:

@@ -73,7 +73,8 @@ def values_bulk_save(
         groups[(item.unit.pk, item.period.strip().upper())].append(item)
     outcomes: list[BulkOutcome] = []
     problems: list[tuple[int | None, str, str, str]] = []
-    for (_unit_id, period), group in groups.items():
+    # One order for every caller, so that two bulk saves lock reports and unit-years without deadlock.
+    for (_unit_id, period), group in sorted(groups.items(), key=lambda kv: kv[0]):
         unit = group[0].unit
         lines = [i.line for i in group if i.line is not None]
         sid = transaction.savepoint()

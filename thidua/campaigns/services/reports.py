@@ -33,6 +33,7 @@ from thidua.campaigns.models import (
 from thidua.campaigns.services.campaigns import _require_participant, _user, check_period, due_on_for, to_decimal
 from thidua.campaigns.services.rollup_cache import refresh_unit_year
 from thidua.core import audit
+from thidua.core.concurrency import ConflictError, check_version, get_or_create_once
 from thidua.core.errors import DomainError
 from thidua.orgs.graph import unit_graph
 from thidua.orgs.models import Unit
@@ -65,6 +66,7 @@ class ValueInput:
 @dataclass
 class SaveResult:
     changed: int = 0
+    version: int = 0  # the report's version after the save
     warnings: list[str] = field(default_factory=list)
     needs_justification: list[str] = field(default_factory=list)
 
@@ -85,7 +87,8 @@ def report_open(*, actor: Any, campaign: Campaign, unit: Unit, period: str) -> R
     if actor is not None:
         require(actor, "report.edit", unit)
     p = check_period(period)
-    existing = Report.objects.filter(campaign=campaign, unit=unit, period=p.key).first()
+    lookup = {"campaign": campaign, "unit": unit, "period": p.key}
+    existing = Report.objects.filter(**lookup).first()
     if existing is not None:
         return existing
     _require_participant(campaign, unit)
@@ -93,8 +96,12 @@ def report_open(*, actor: Any, campaign: Campaign, unit: Unit, period: str) -> R
         raise DomainError(_("Phong trào không có chỉ tiêu báo cáo theo kỳ này."), field="period")
     if p.end < campaign.start_date or p.start > campaign.end_date:
         raise DomainError(_("Kỳ báo cáo nằm ngoài thời gian của phong trào."), field="period")
-    report = Report.objects.create(campaign=campaign, unit=unit, period=p.key, due_on=due_on_for(campaign, p.key))
-    audit.record_create(actor, report, unit_id=unit.pk, verb="report.open")
+    # Two officers opening the same report at once: one inserts it, the other reads it back.
+    report, created = get_or_create_once(
+        Report, lookup, lambda: Report.objects.create(**lookup, due_on=due_on_for(campaign, p.key))
+    )
+    if created:
+        audit.record_create(actor, report, unit_id=unit.pk, verb="report.open")
     return report
 
 
@@ -166,16 +173,25 @@ def _hard_findings(
 
 @transaction.atomic
 def report_save_values(
-    *, actor: Any, report: Report, entries: Sequence[ValueInput], source: str = ValueSource.WEB
+    *,
+    actor: Any,
+    report: Report,
+    entries: Sequence[ValueInput],
+    source: str = ValueSource.WEB,
+    expected_version: int | None = None,
 ) -> SaveResult:
     """Save figures of a draft report, all or nothing.
 
     Hard rules are checked on the report as it would be after the save; if any fails nothing is
     written. Advisory findings save the value with a warning that needs a justification before the
-    report can be submitted."""
+    report can be submitted. `expected_version` is the report's version the form was opened at:
+    when someone saved meanwhile, nothing is written (ConflictError)."""
     if actor is not None:
         require(actor, "report.edit", report)
+    seen_status = report.status
     report = Report.objects.select_for_update().get(pk=report.pk)
+    check_version(report.version, expected_version, _("Báo cáo"))
+    _require_status(report, seen_status, ReportStatus.DRAFT)
     if report.status != ReportStatus.DRAFT:
         raise DomainError(
             _("Báo cáo đang ở trạng thái “%(s)s”, không sửa được.") % {"s": report.get_status_display()},
@@ -291,6 +307,10 @@ def report_save_values(
         for row, old, new in histories
     )
     ValueComment.objects.bulk_create(comments)
+    if to_create or to_update:
+        report.version += 1
+        Report.objects.filter(pk=report.pk).update(version=report.version, updated_at=now)
+    result.version = report.version
     touched = {ind.pk for ind, item, _amount in changed if not item.breakdown.strip()}
     if touched:
         refresh_unit_year(
@@ -347,9 +367,10 @@ def _history(report: Report, indicators: Sequence[Indicator]) -> dict[int, list[
 
 @transaction.atomic
 def comment_add(*, actor: Any, report: Report, indicator: Indicator, text: str, breakdown: str = "") -> ValueComment:
-    """A remark on one figure; the unit and the level above may both comment."""
+    """A remark on one figure; the unit and the levels above may both comment (``report.comment``),
+    those who only read reports (leaders) may not."""
     if actor is not None:
-        require(actor, "report.view", report)
+        require(actor, "report.comment", report)
     if indicator.campaign_id != report.campaign_id:
         raise DomainError(_("Chỉ tiêu không thuộc báo cáo này."), field="indicator")
     text = (text or "").strip()
@@ -422,6 +443,7 @@ def evidence_delete(*, actor: Any, evidence: Evidence) -> None:
 
 def _transition(actor: Any, report: Report, status: str, verb: str, note: str = "", **fields: Any) -> Report:
     before = audit.snapshot(report)
+    report.version += 1
     report.status = status
     for key, value in fields.items():
         setattr(report, key, value)
@@ -439,12 +461,30 @@ def _transition(actor: Any, report: Report, status: str, verb: str, note: str = 
     return report
 
 
-def _locked(report: Report) -> Report:
-    return Report.objects.select_for_update().select_related("campaign", "unit").get(pk=report.pk)
+def _locked(report: Report, expected_version: int | None = None, *allowed: str) -> Report:
+    """The report re-read under a row lock, so that of two concurrent steps the second sees the first.
+
+    A stale copy (`expected_version`) is refused; a step whose starting status another officer just
+    left says so instead of a bare "wrong status"."""
+    seen_status = report.status
+    locked = Report.objects.select_for_update().select_related("campaign", "unit").get(pk=report.pk)
+    check_version(locked.version, expected_version, _("Báo cáo"))
+    _require_status(locked, seen_status, *allowed)
+    return locked
+
+
+def _require_status(report: Report, seen_status: str, *allowed: str) -> None:
+    if report.status not in allowed and seen_status in allowed and seen_status != report.status:
+        raise ConflictError(
+            _("Báo cáo vừa được người khác chuyển sang “%(s)s”; hãy tải lại trang.")
+            % {"s": report.get_status_display()}
+        )
 
 
 @transaction.atomic
-def report_submit(*, actor: Any, report: Report, submitted_at: dt.datetime | None = None) -> Report:
+def report_submit(
+    *, actor: Any, report: Report, submitted_at: dt.datetime | None = None, expected_version: int | None = None
+) -> Report:
     """Send a draft to the level above; late when sent after its deadline.
 
     `submitted_at` records when a historical report was really sent (loading past years); only a
@@ -453,7 +493,7 @@ def report_submit(*, actor: Any, report: Report, submitted_at: dt.datetime | Non
         require(actor, "report.edit", report)
         if submitted_at is not None:
             raise DomainError(_("Không được ghi lùi ngày gửi báo cáo."), code="backdate")
-    report = _locked(report)
+    report = _locked(report, expected_version, ReportStatus.DRAFT)
     if report.status != ReportStatus.DRAFT:
         raise DomainError(_("Chỉ gửi được báo cáo đang soạn."), code="state")
     if not report.values.filter(value__isnull=False).exists():
@@ -503,11 +543,11 @@ def _children_missing(report: Report) -> list[Unit]:
 
 
 @transaction.atomic
-def report_approve(*, actor: Any, report: Report, lock: bool = False) -> Report:
+def report_approve(*, actor: Any, report: Report, lock: bool = False, expected_version: int | None = None) -> Report:
     """The level above approves; a parent's report only once every participating child's is approved."""
     if actor is not None:
         require(actor, "report.approve", report)
-    report = _locked(report)
+    report = _locked(report, expected_version, ReportStatus.SUBMITTED)
     if report.status != ReportStatus.SUBMITTED:
         raise DomainError(_("Chỉ duyệt được báo cáo đã gửi."), code="state")
     missing = _children_missing(report)
@@ -524,21 +564,21 @@ def report_approve(*, actor: Any, report: Report, lock: bool = False) -> Report:
 
 
 @transaction.atomic
-def report_lock(*, actor: Any, report: Report) -> Report:
+def report_lock(*, actor: Any, report: Report, expected_version: int | None = None) -> Report:
     if actor is not None:
         require(actor, "report.approve", report)
-    report = _locked(report)
+    report = _locked(report, expected_version, ReportStatus.APPROVED)
     if report.status != ReportStatus.APPROVED:
         raise DomainError(_("Chỉ khoá được báo cáo đã duyệt."), code="state")
     return _transition(actor, report, ReportStatus.LOCKED, "report.lock", locked_at=timezone.now())
 
 
 @transaction.atomic
-def report_return(*, actor: Any, report: Report, reason: str) -> Report:
+def report_return(*, actor: Any, report: Report, reason: str, expected_version: int | None = None) -> Report:
     """Send a submitted (or approved, not yet locked) report back to the unit, with a reason."""
     if actor is not None:
         require(actor, "report.approve", report)
-    report = _locked(report)
+    report = _locked(report, expected_version, ReportStatus.SUBMITTED, ReportStatus.APPROVED)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Trả lại báo cáo phải nêu lý do."), field="reason", code="reason_required")

@@ -13,13 +13,19 @@ from django.db.models.functions import Substr
 
 from thidua.campaigns import aggregation
 from thidua.campaigns.models import UnitYearPartial, Value
+from thidua.core.concurrency import advisory_lock
 
 
 def refresh_unit_year(*, unit_id: int, year: int, indicator_ids: Iterable[int], approved: bool) -> None:
-    """Recompute one unit's partials for one year, for the given indicators and view."""
+    """Recompute one unit's partials for one year, for the given indicators and view.
+
+    Two reports of the same unit-year (two months) saved at once would each recompute from the other's
+    old figures, and the last to commit would win with a wrong total. A per-unit-year lock held to the
+    end of the transaction makes the second wait, then read the first's committed figures."""
     ids = sorted(set(indicator_ids))
     if not ids:
         return
+    advisory_lock("campaigns.unit-year-partial", unit_id, year)
     qs = Value.objects.filter(
         unit_id=unit_id, indicator_id__in=ids, breakdown="", value__isnull=False, period__startswith=str(year)
     )

@@ -6,6 +6,7 @@ from decimal import Decimal as D
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from thidua.accounts.models import ApiToken
 from thidua.campaigns import services
@@ -16,7 +17,10 @@ BASE = "/api/v1/campaigns"
 
 
 @pytest.fixture
-def api(client):
+def api():
+    # Tokens write without CSRF: every call here goes through a client that enforces it.
+    client = Client(enforce_csrf_checks=True)
+
     def _as(user):
         _token, raw = ApiToken.issue(user=user, name="test")
 
@@ -159,3 +163,35 @@ def test_evidence_through_api(api, camp, org, officers, settings, tmp_path):
     ls = api(officers["ls"])
     assert ls.get(f"/evidence/{eid}").status_code == 404
     assert ls.upload(f"/reports/{report.pk}/evidence", {"file": SimpleUploadedFile("a.pdf", pdf)}).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_evidence_upload_with_a_token_over_real_http(live_server, camp, org, officers, settings, tmp_path):
+    """A multipart upload from a script: a bearer token, no cookie, no CSRF token."""
+    import json as _json
+    import urllib.request
+
+    settings.MEDIA_ROOT = tmp_path
+    report = services.report_open(actor=None, campaign=camp["campaign"], unit=org["cb"], period="2024")
+    _token, raw = ApiToken.issue(user=officers["cb"], name="script")
+    boundary = "thidua-test-boundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="indicator"\r\n\r\nHO_HT\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="bb.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + b"%PDF-1.4 live\r\n"
+        + f"--{boundary}--\r\n".encode()
+    )
+    request = urllib.request.Request(  # noqa: S310
+        f"{live_server.url}{BASE}/reports/{report.pk}/evidence",
+        data=body,
+        method="POST",
+        headers={"Authorization": f"Bearer {raw}", "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        assert response.status == 201
+        out = _json.loads(response.read())
+    assert out["name"] == "bb.pdf" and out["indicator"] == "HO_HT"
+    assert report.evidence.get().size == len(b"%PDF-1.4 live")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from thidua.campaigns.services import ValueInput
 from thidua.campaigns.services.reports import evidence_max_bytes
 from thidua.campaigns.templatetags.campaigns_tags import plain
 from thidua.campaigns.views.common import attempt, visible
+from thidua.core.concurrency import ConflictError, parse_version
 from thidua.core.errors import DomainError
 from thidua.orgs.models import Unit
 
@@ -85,13 +87,26 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = report.is_editable and can(request.user, "report.edit", report)
     rows = selectors.report_rows(report)
     posted: dict[str, str] = {}
+    mine: dict[str, str] = {}
+    status = 200
     if request.method == "POST":
         if not can_edit:
             raise Http404
         try:
             result = services.report_save_values(
-                actor=request.user, report=report, entries=_entries(request.POST, rows)
+                actor=request.user,
+                report=report,
+                entries=_entries(request.POST, rows),
+                expected_version=parse_version(request.POST.get("version")),
             )
+        except ConflictError as err:
+            # Someone saved since this form was opened: show their figures, and what this officer typed beside.
+            messages.error(request, err.message)
+            mine = {k: str(request.POST.get(k, "")).strip() for k in request.POST if k.startswith("v_")}
+            report = _report(request, pk)
+            can_edit = report.is_editable and can(request.user, "report.edit", report)
+            rows = selectors.report_rows(report)
+            status = 409
         except DomainError as err:
             for message in err.params.get("messages") or [err.message]:
                 messages.error(request, message)
@@ -101,7 +116,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             for warning in result.warnings:
                 messages.warning(request, warning)
             return redirect("campaigns:report_detail", pk=report.pk)
-    _inputs(rows, posted)
+    _inputs(rows, posted, mine)
     return render(
         request,
         "campaigns/report_detail.html",
@@ -112,36 +127,52 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit,
             "can_submit": can_edit,
             "can_approve": can(request.user, "report.approve", report),
+            "can_comment": can(request.user, "report.comment", report),
             "general_evidence": selectors.report_evidence_general(report),
             "evidence_form": forms.EvidenceForm(campaign=report.campaign) if can_edit else None,
             "evidence_max_mb": evidence_max_bytes() // (1024 * 1024),
         },
+        status=status,
     )
 
 
-def _inputs(rows: list[selectors.campaigns.FormRow], posted: dict[str, str]) -> None:
-    """What each field shows: the figure as saved, or what was typed when saving failed."""
+def _inputs(rows: list[selectors.campaigns.FormRow], posted: dict[str, str], mine: dict[str, str]) -> None:
+    """What each field shows: the figure as saved, or what was typed when saving failed. After a
+    conflict the fields show the saved figures and `mine` what the officer typed where it differs."""
     for row in rows:
         name = f"v_{row.indicator.pk}"
         row.input = posted[name] if name in posted else plain(row.value.value if row.value else None)
+        row.mine = mine[name] if mine.get(name, row.input) != row.input else None
         for cell in row.cells:
             cname = f"{name}__{cell.key}"
             cell.input = posted[cname] if cname in posted else plain(cell.value.value if cell.value else None)
+            cell.mine = mine[cname] if mine.get(cname, cell.input) != cell.input else None
 
 
 @require_POST
 def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     report = _report(request, pk)
     user = request.user
+    seen = parse_version(request.POST.get("version"))
     calls = {
-        "submit": (lambda: services.report_submit(actor=user, report=report), _("Đã gửi báo cáo.")),
+        "submit": (
+            lambda: services.report_submit(actor=user, report=report, expected_version=seen),
+            _("Đã gửi báo cáo."),
+        ),
         "approve": (
-            lambda: services.report_approve(actor=user, report=report, lock="lock" in request.POST),
+            lambda: services.report_approve(
+                actor=user, report=report, lock="lock" in request.POST, expected_version=seen
+            ),
             _("Đã duyệt báo cáo."),
         ),
-        "lock": (lambda: services.report_lock(actor=user, report=report), _("Đã khoá báo cáo.")),
+        "lock": (
+            lambda: services.report_lock(actor=user, report=report, expected_version=seen),
+            _("Đã khoá báo cáo."),
+        ),
         "return": (
-            lambda: services.report_return(actor=user, report=report, reason=request.POST.get("reason", "")),
+            lambda: services.report_return(
+                actor=user, report=report, reason=request.POST.get("reason", ""), expected_version=seen
+            ),
             _("Đã trả lại báo cáo."),
         ),
     }
@@ -155,13 +186,17 @@ def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_POST
 def comment_add(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
     report = _report(request, pk)
+    if not can(request.user, "report.comment", report):
+        raise PermissionDenied
     indicator = get_object_or_404(Indicator, pk=indicator_pk, campaign_id=report.campaign_id)
     text = request.POST.get("text", "")
     attempt(request, lambda: services.comment_add(actor=request.user, report=report, indicator=indicator, text=text))
     if request.headers.get("HX-Request"):
         comments = report.comments.filter(indicator=indicator).order_by("created_at")
         return render(
-            request, "campaigns/_comments.html", {"comments": comments, "report": report, "indicator": indicator}
+            request,
+            "campaigns/_comments.html",
+            {"comments": comments, "report": report, "indicator": indicator, "can_comment": True},
         )
     return redirect("campaigns:report_detail", pk=report.pk)
 

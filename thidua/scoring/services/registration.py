@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from thidua.accounts.permissions import require
 from thidua.core import audit
+from thidua.core.concurrency import ConflictError, check_version, get_or_create_once
 from thidua.core.errors import DomainError
 from thidua.orgs.graph import unit_graph
 from thidua.orgs.models import GroupYear, Membership, Person, Unit
@@ -92,14 +93,43 @@ def registration_open(*, actor: Any, round: RegistrationRound, unit: Unit) -> Re
         raise DomainError(_("%(unit)s không thuộc đối tượng của đợt đăng ký này.") % {"unit": unit}, field="unit")
     if existing is not None:
         return existing
-    candidate.save()
-    audit.record_create(actor, candidate, unit_id=unit.pk, verb="registration.open")
-    return candidate
+    # Two officers opening it at once: one inserts it, the other reads it back.
+    registration, created = get_or_create_once(
+        Registration, {"round": round, "unit": unit}, lambda: Registration.objects.create(round=round, unit=unit)
+    )
+    if created:
+        audit.record_create(actor, registration, unit_id=unit.pk, verb="registration.open")
+    return registration
 
 
-def _require_editable(actor: Any, registration: Registration, now: dt.datetime | None) -> None:
+_EDITABLE = (RegistrationStatus.DRAFT, RegistrationStatus.RETURNED)
+
+
+def _lock(registration: Registration, expected_version: int | None, allowed: tuple[str, ...]) -> None:
+    """Re-read the registration under a row lock (in place), so that of two concurrent steps the
+    second sees the first: a stale copy is refused, and so is a step from a status another officer
+    just left, with a message that says so."""
+    seen_status = registration.status
+    registration.refresh_from_db(from_queryset=Registration.objects.select_for_update())
+    check_version(registration.version, expected_version, _("Bản đăng ký"))
+    if registration.status not in allowed and seen_status in allowed and seen_status != registration.status:
+        raise ConflictError(
+            _("Bản đăng ký vừa được người khác chuyển sang “%(s)s”; hãy tải lại trang.")
+            % {"s": registration.get_status_display()}
+        )
+
+
+def _bump(registration: Registration) -> None:
+    registration.version += 1
+    Registration.objects.filter(pk=registration.pk).update(version=registration.version)
+
+
+def _require_editable(
+    actor: Any, registration: Registration, now: dt.datetime | None, expected_version: int | None = None
+) -> None:
     if actor is not None:
         require(actor, "registration.submit", registration)
+    _lock(registration, expected_version, _EDITABLE)
     if not registration.editable:
         raise DomainError(_("Bản đăng ký đã gửi; chỉ sửa được khi bị trả lại."), code="locked")
     require_before(registration.round.deadline, now, _("đăng ký thi đua"))
@@ -160,8 +190,9 @@ def registration_entry_add(
     person: Person | None = None,
     note: str = "",
     now: dt.datetime | None = None,
+    expected_version: int | None = None,
 ) -> RegistrationEntry:
-    _require_editable(actor, registration, now)
+    _require_editable(actor, registration, now, expected_version)
     title_code = (title_code or "").strip().upper()
     problems = _entry_problems(registration, subject, title_code, person)
     if problems:
@@ -169,21 +200,29 @@ def registration_entry_add(
     entry = RegistrationEntry.objects.create(
         registration=registration, subject=subject, title_code=title_code, person=person, note=note.strip()[:500]
     )
+    _bump(registration)
     audit.record_create(actor, entry, unit_id=registration.unit_id, verb="registration.entry_add")
     return entry
 
 
 @transaction.atomic
-def registration_entry_remove(*, actor: Any, entry: RegistrationEntry, now: dt.datetime | None = None) -> None:
+def registration_entry_remove(
+    *, actor: Any, entry: RegistrationEntry, now: dt.datetime | None = None, expected_version: int | None = None
+) -> None:
     registration = entry.registration
-    _require_editable(actor, registration, now)
+    _require_editable(actor, registration, now, expected_version)
+    if not RegistrationEntry.objects.filter(pk=entry.pk).exists():
+        raise ConflictError(_("Danh hiệu này vừa được người khác bỏ khỏi bản đăng ký; hãy tải lại trang."))
     audit.record_delete(actor, entry, unit_id=registration.unit_id, verb="registration.entry_remove")
     entry.delete()
+    _bump(registration)
 
 
 @transaction.atomic
-def registration_submit(*, actor: Any, registration: Registration, now: dt.datetime | None = None) -> Registration:
-    _require_editable(actor, registration, now)
+def registration_submit(
+    *, actor: Any, registration: Registration, now: dt.datetime | None = None, expected_version: int | None = None
+) -> Registration:
+    _require_editable(actor, registration, now, expected_version)
     if not registration.entries.exists():
         raise DomainError(_("Bản đăng ký chưa có danh hiệu nào."), code="empty")
     before = audit.snapshot(registration)
@@ -191,23 +230,28 @@ def registration_submit(*, actor: Any, registration: Registration, now: dt.datet
     registration.submitted_at = clock(now)
     registration.submitted_by = actor if getattr(actor, "is_authenticated", False) else None
     registration.return_reason = ""
+    registration.version += 1
     registration.save()
     audit.record_update(actor, registration, before, unit_id=registration.unit_id, verb="registration.submit")
     return registration
 
 
-def _require_submitted(actor: Any, registration: Registration) -> None:
+def _require_submitted(actor: Any, registration: Registration, expected_version: int | None) -> None:
     if actor is not None:
         require(actor, "registration.confirm", registration)
+    _lock(registration, expected_version, (RegistrationStatus.SUBMITTED,))
     if registration.status != RegistrationStatus.SUBMITTED:
         raise DomainError(_("Chỉ xác nhận hoặc trả lại được bản đăng ký đã gửi."), code="state")
 
 
 @transaction.atomic
-def registration_confirm(*, actor: Any, registration: Registration, now: dt.datetime | None = None) -> Registration:
+def registration_confirm(
+    *, actor: Any, registration: Registration, now: dt.datetime | None = None, expected_version: int | None = None
+) -> Registration:
     """The level above confirms a submitted registration."""
-    _require_submitted(actor, registration)
+    _require_submitted(actor, registration, expected_version)
     before = audit.snapshot(registration)
+    registration.version += 1
     registration.status = RegistrationStatus.CONFIRMED
     registration.confirmed_at = clock(now)
     registration.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
@@ -217,13 +261,16 @@ def registration_confirm(*, actor: Any, registration: Registration, now: dt.date
 
 
 @transaction.atomic
-def registration_return(*, actor: Any, registration: Registration, reason: str) -> Registration:
+def registration_return(
+    *, actor: Any, registration: Registration, reason: str, expected_version: int | None = None
+) -> Registration:
     """The level above sends a registration back with a reason; the unit may edit it again."""
-    _require_submitted(actor, registration)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Hãy nêu lý do trả lại."), field="reason")
+    _require_submitted(actor, registration, expected_version)
     before = audit.snapshot(registration)
+    registration.version += 1
     registration.status = RegistrationStatus.RETURNED
     registration.return_reason = reason
     registration.save()
@@ -238,10 +285,12 @@ def registration_results_record(
     registration: Registration,
     results: Mapping[int, bool | None],
     notes: Mapping[int, str] | None = None,
+    expected_version: int | None = None,
 ) -> Registration:
     """Year-end results per entry (achieved or not), recorded by the level above on a confirmed registration."""
     if actor is not None:
         require(actor, "registration.confirm", registration)
+    _lock(registration, expected_version, (RegistrationStatus.CONFIRMED,))
     if registration.status != RegistrationStatus.CONFIRMED:
         raise DomainError(_("Chỉ ghi kết quả cho bản đăng ký đã được xác nhận."), code="state")
     entries = {e.pk: e for e in registration.entries.all()}
@@ -257,4 +306,6 @@ def registration_results_record(
             entry.result_note = notes[pk].strip()[:500]
         entry.save()
         audit.record_update(actor, entry, before, unit_id=registration.unit_id, verb="registration.result")
+    if results:
+        _bump(registration)
     return registration

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from thidua.accounts.models import ApiToken
@@ -34,7 +35,9 @@ class Api:
 
 
 @pytest.fixture
-def world(db, make_user, client):
+def world(db, make_user):
+    # Tokens write without CSRF: every call here goes through a client that enforces it.
+    client = Client(enforce_csrf_checks=True)
     c = build_cluster(self_deadline=TODAY + dt.timedelta(days=5), cross_deadline=TODAY + dt.timedelta(days=10))
     c["api"] = {code: Api(client, make_user("unit_officer", c[code])) for code in c["units"]}
     c["head"] = Api(client, make_user("group_head", c["LS"]))

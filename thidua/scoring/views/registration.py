@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from thidua.accounts.permissions import Scope, can, unit_scope
+from thidua.core.concurrency import parse_version
 from thidua.core.text import sort_key
 from thidua.orgs.models import Membership, Person, Unit
 from thidua.scoring import selectors, services
@@ -142,6 +143,7 @@ def registration(request: HttpRequest, pk: int) -> HttpResponse:
                 title_code=data["title_code"],
                 person=person,
                 note=data["note"],
+                expected_version=parse_version(request.POST.get("version")),
             )
             if done is not None:
                 messages.success(request, _("Đã thêm danh hiệu đăng ký."))
@@ -165,21 +167,30 @@ def registration(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def registration_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     reg = _registration_or_404(request, pk)
+    seen = parse_version(request.POST.get("version"))
     if action == "submit":
-        done, _e = call(request, services.registration_submit, registration=reg)
+        done, _e = call(request, services.registration_submit, registration=reg, expected_version=seen)
         note = _("Đã gửi bản đăng ký.")
     elif action == "confirm":
-        done, _e = call(request, services.registration_confirm, registration=reg)
+        done, _e = call(request, services.registration_confirm, registration=reg, expected_version=seen)
         note = _("Đã xác nhận bản đăng ký.")
     elif action == "return":
-        done, _e = call(request, services.registration_return, registration=reg, reason=request.POST.get("reason", ""))
+        done, _e = call(
+            request,
+            services.registration_return,
+            registration=reg,
+            reason=request.POST.get("reason", ""),
+            expected_version=seen,
+        )
         note = _("Đã trả lại bản đăng ký.")
     elif action == "results":
         results: dict[int, bool | None] = {}
         for entry in reg.entries.all():
             value = request.POST.get(f"achieved_{entry.pk}", "")
             results[entry.pk] = {"yes": True, "no": False}.get(value)
-        done, _e = call(request, services.registration_results_record, registration=reg, results=results)
+        done, _e = call(
+            request, services.registration_results_record, registration=reg, results=results, expected_version=seen
+        )
         note = _("Đã ghi kết quả cuối năm.")
     else:
         raise Http404
@@ -192,7 +203,13 @@ def registration_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
 def registration_remove(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
     reg = _registration_or_404(request, pk)
     target = get_object_or_404(RegistrationEntry, pk=entry, registration=reg)
-    _done, errors = call(request, services.registration_entry_remove, entry=target)
+    target.registration = reg
+    _done, errors = call(
+        request,
+        services.registration_entry_remove,
+        entry=target,
+        expected_version=parse_version(request.POST.get("version")),
+    )
     if not errors:
         messages.success(request, _("Đã bỏ danh hiệu khỏi bản đăng ký."))
     return redirect("scoring:registration", pk=reg.pk)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.test import Client
 
 from thidua.accounts.models import ApiToken
-from thidua.voting import services
+from thidua.voting import selectors, services
 from thidua.voting.models import BallotSession
 from thidua.voting.tests.conftest import approve_all, open_with
 from thidua.voting.tests.test_services import state
@@ -128,8 +129,10 @@ def test_members_may_not_run_the_secretarys_steps(api, world):
     assert me.post(f"/sessions/{session.pk}/candidates", {"name": "X", "title_code": "CSTD_CS"}).status_code == 403
     session = open_with(session, members, present=6)
     assert me.post(f"/sessions/{session.pk}/close").status_code == 403
-    paper = {"member_id": members[1].pk, "marks": approve_all(session)}
-    assert me.post(f"/sessions/{session.pk}/papers", paper).status_code == 403
+    assert me.post(f"/sessions/{session.pk}/papers/receipts", {"member_id": members[1].pk}).status_code == 403
+    assert me.post(f"/sessions/{session.pk}/box/close").status_code == 403
+    assert me.get(f"/sessions/{session.pk}/box").status_code == 403
+    assert me.post(f"/sessions/{session.pk}/papers", {"marks": approve_all(session)}).status_code == 403
     outsider = api(world["outsider"])
     assert outsider.post(f"/sessions/{session.pk}/close").status_code == 404
     assert state()[:3] == before[:3]
@@ -153,8 +156,15 @@ def test_the_secretary_runs_a_session_through_the_api(api, world):
     assert sum(r["status"] == "present" for r in roll) == 5
     opened = manager.post(f"/sessions/{session['id']}/open").json()
     assert opened["status"] == "open" and opened["members_total"] == 6
-    paper = {"member_id": members[5].pk, "marks": {key: "reject"}}
-    assert manager.post(f"/sessions/{session['id']}/papers", paper).status_code == 201
+    receipt = manager.post(f"/sessions/{session['id']}/papers/receipts", {"member_id": members[5].pk})
+    assert receipt.status_code == 201 and receipt.json() == {"voted": True, "detail": "Đã nhận phiếu"}
+    early = manager.post(f"/sessions/{session['id']}/papers", {"marks": {key: "reject"}})
+    assert early.status_code == 400 and early.json()["code"] == "ballot.box_open"
+    box = manager.post(f"/sessions/{session['id']}/box/close").json()
+    assert box == {"box_closed": True, "received": 1, "entered": 0}
+    entered = manager.post(f"/sessions/{session['id']}/papers", {"marks": {key: "reject"}})
+    assert entered.status_code == 201 and entered.json() == {"box_closed": True, "received": 1, "entered": 1}
+    assert manager.get(f"/sessions/{session['id']}/box").json()["entered"] == 1
     for i, user in enumerate(members[:5]):
         api(user).post(f"/sessions/{session['id']}/ballot", {"marks": {key: "approve" if i < 4 else "abstain"}})
     result = manager.post(f"/sessions/{session['id']}/close").json()
@@ -168,3 +178,35 @@ def test_the_secretary_runs_a_session_through_the_api(api, world):
     assert BallotSession.objects.get(pk=session["id"]).status == "closed"
     again = manager.post(f"/sessions/{session['id']}/close")
     assert again.status_code == 400 and "đã kết thúc" in again.json()["detail"]
+
+
+def test_a_paper_entered_through_the_api_cannot_name_a_member(api, world):
+    members, session, manager = world["members"], world["session"], world["manager"]
+    session = open_with(session, members, present=5, in_writing=1)
+    secretary = api(manager)
+    assert secretary.post(f"/sessions/{session.pk}/papers/receipts", {"member_id": members[5].pk}).status_code == 201
+    secretary.post(f"/sessions/{session.pk}/box/close")
+    before = state()
+    named = secretary.post(
+        f"/sessions/{session.pk}/papers", {"member_id": members[5].pk, "marks": approve_all(session)}
+    )
+    assert named.status_code == 422  # the old shape, a paper under a member's name, is refused
+    again = secretary.post(f"/sessions/{session.pk}/papers/receipts", {"member_id": members[4].pk})
+    assert again.status_code == 400 and again.json()["code"] == "ballot.box_closed"
+    assert state() == before
+
+
+def test_paper_ballots_through_the_api_with_a_session_cookie_need_the_csrf_token(world):
+    members, session, manager = world["members"], world["session"], world["manager"]
+    session = open_with(session, members, present=5, in_writing=1)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(manager)
+    client.get(f"/voting/sessions/{session.pk}/box/")  # a page of the app sets the CSRF cookie
+    token = client.cookies["csrftoken"].value
+    path = f"/api/v1/voting/sessions/{session.pk}/papers/receipts"
+    body = json.dumps({"member_id": members[5].pk})
+    before = state()
+    assert client.post(path, body, content_type="application/json").status_code == 403
+    assert state() == before
+    response = client.post(path, body, content_type="application/json", headers={"X-CSRFToken": token})
+    assert response.status_code == 201 and selectors.paper_counts(session) == {"received": 1, "entered": 0}

@@ -20,6 +20,7 @@ from thidua.voting.models import (
     ResultRow,
     RollEntry,
     SessionResult,
+    UrnEntry,
 )
 from thidua.voting.tests.conftest import approve_all, make_council, make_session, open_with
 
@@ -31,6 +32,7 @@ def state():
         SessionResult.objects.count(),
         list(RollEntry.objects.order_by("pk").values_list("status", flat=True)),
         AuditEntry.objects.count(),
+        UrnEntry.objects.count(),
     )
 
 
@@ -40,8 +42,12 @@ def cast_all(session, voters, marks=None):
 
 
 def written(session, manager, members, marks=None):
+    """The two steps of paper ballots: receive each member's paper, close the box, enter the contents."""
     for user in members:
-        services.ballot_enter(actor=manager, session=session, member=user, marks=marks or approve_all(session))
+        services.paper_receive(actor=manager, session=session, member=user)
+    services.paper_box_close(actor=manager, session=session)
+    for _user in members:
+        services.paper_enter(actor=manager, session=session, marks=marks or approve_all(session))
 
 
 # --------------------------------------------------------------------------- quorum and participation
@@ -137,7 +143,7 @@ def test_a_member_cannot_vote_twice(world):
         services.ballot_cast(actor=members[0], session=session, marks=approve_all(session))
     assert err.value.code == "ballot.already_voted" and "chỉ bỏ phiếu một lần" in err.value.message
     with pytest.raises(DomainError):
-        services.ballot_enter(actor=world["manager"], session=session, member=members[0], marks=approve_all(session))
+        services.paper_receive(actor=world["manager"], session=session, member=members[0])
     assert state() == before
 
 
@@ -165,24 +171,79 @@ def test_absent_members_vote_in_writing_through_the_secretary(world):
     with pytest.raises(DomainError) as err:
         services.ballot_cast(actor=members[4], session=session, marks=approve_all(session))
     assert err.value.code == "ballot.not_present"
-    services.ballot_enter(actor=manager, session=session, member=members[4], marks=approve_all(session))
+    services.paper_receive(actor=manager, session=session, member=members[4])
     before = state()
     with pytest.raises(DomainError) as err:
-        services.ballot_enter(actor=manager, session=session, member=members[5], marks=approve_all(session))
+        services.paper_receive(actor=manager, session=session, member=members[5])
     assert "vắng mặt và không bỏ phiếu bằng văn bản" in err.value.message
     assert state() == before
-    # A written paper is entered as written: an unreadable mark counts as invalid for that candidate.
     services.roll_call_record(actor=manager, session=session, statuses={members[5].pk: "in_writing"})
-    services.ballot_enter(
-        actor=manager,
-        session=session,
-        member=members[5],
-        marks={world["flag"].key: "invalid", world["soldier"].key: "approve"},
+    services.paper_receive(actor=manager, session=session, member=members[5])
+    services.paper_box_close(actor=manager, session=session)
+    # A written paper is entered as written: an unreadable mark counts as invalid for that candidate.
+    services.paper_enter(
+        actor=manager, session=session, marks={world["flag"].key: "invalid", world["soldier"].key: "approve"}
     )
+    services.paper_enter(actor=manager, session=session, marks=approve_all(session))
     cast_all(session, members[:4])
     services.session_close(actor=manager, session=session)
     row = ResultRow.objects.get(candidate=world["flag"])
     assert (row.approvals, row.invalid) == (5, 1)
+
+
+def test_a_paper_is_received_first_and_its_content_entered_only_after_the_box_is_closed(world):
+    members, session, manager = world["members"], world["session"], world["manager"]
+    open_with(session, members, present=4, in_writing=2)
+    before = state()
+    with pytest.raises(DomainError) as err:  # nothing to enter while the box is open
+        services.paper_enter(actor=manager, session=session, marks=approve_all(session))
+    assert err.value.code == "ballot.box_open"
+    assert state() == before
+    receipt = services.paper_receive(actor=manager, session=session, member=members[4])
+    assert receipt.on_paper and selectors.has_voted(session, members[4])
+    assert selectors.paper_counts(session) == {"received": 1, "entered": 0}
+    with pytest.raises(DomainError) as err:
+        services.session_close(actor=manager, session=session)
+    assert err.value.code == "ballot.box_open"
+    services.paper_box_close(actor=manager, session=session)
+    before = state()
+    with pytest.raises(DomainError) as err:  # the box is closed: no more papers received
+        services.paper_receive(actor=manager, session=session, member=members[5])
+    assert err.value.code == "ballot.box_closed"
+    with pytest.raises(DomainError) as err:
+        services.session_close(actor=manager, session=session)
+    assert err.value.code == "session.papers_missing" and "mới nhập 0" in err.value.message
+    with pytest.raises(DomainError):
+        services.paper_enter(actor=manager, session=session, marks={}, spoiled=True, blank=True)
+    assert state() == before
+    counts = services.paper_enter(actor=manager, session=session, marks={}, blank=True)
+    assert counts == {"received": 1, "entered": 1}
+    before = state()
+    with pytest.raises(DomainError) as err:  # never more papers than were received
+        services.paper_enter(actor=manager, session=session, marks=approve_all(session))
+    assert err.value.code == "ballot.too_many_papers"
+    assert state() == before
+    cast_all(session, members[:4])  # voting on the screen goes on after the box is closed
+    result = services.session_close(actor=manager, session=session)
+    assert result.ballots == 5 and result.invalid_ballots == 0
+    assert [(r.approvals, r.abstentions) for r in result.rows.all()] == [(4, 1), (4, 1)]  # blank: abstains
+
+
+def test_spoiled_papers_account_for_the_papers_received(world):
+    members, session, manager = world["members"], world["session"], world["manager"]
+    open_with(session, members, present=4, in_writing=2)
+    for user in members[4:]:
+        services.paper_receive(actor=manager, session=session, member=user)
+    services.paper_box_close(actor=manager, session=session)
+    services.paper_enter(actor=manager, session=session, marks=approve_all(session))
+    with pytest.raises(DomainError, match="phiếu hỏng, phiếu trắng"):
+        services.session_close(actor=manager, session=session)
+    services.paper_enter(actor=manager, session=session, marks={}, spoiled=True)
+    cast_all(session, members[:4])
+    result = services.session_close(actor=manager, session=session)
+    assert (result.ballots, result.invalid_ballots) == (6, 1)
+    assert not UrnEntry.objects.filter(session=session).exists()
+    assert sorted(p.spoiled for p in BallotPaper.objects.filter(session=session)) == [False] * 5 + [True]
 
 
 @pytest.mark.parametrize(
@@ -242,7 +303,9 @@ def test_results_are_fixed_after_closing(world):
         lambda: services.candidate_remove(actor=manager, candidate=world["flag"]),
         lambda: services.session_update(actor=manager, session=session, title="Khác"),
         lambda: services.session_delete(actor=manager, session=session),
-        lambda: services.ballot_enter(actor=manager, session=session, member=members[5], marks=approve_all(session)),
+        lambda: services.paper_receive(actor=manager, session=session, member=members[5]),
+        lambda: services.paper_box_close(actor=manager, session=session),
+        lambda: services.paper_enter(actor=manager, session=session, marks=approve_all(session)),
     ]
     for attempt in attempts:
         with pytest.raises(DomainError, match="đã kết thúc"):
@@ -419,9 +482,9 @@ def test_every_write_needs_the_right_and_a_refusal_changes_nothing(world, who):
         assert state() == before, name
     open_with(world["session"], world["members"], present=6)
     for write in (
-        lambda a: services.ballot_enter(
-            actor=a, session=world["session"], member=world["members"][0], marks=approve_all(world["session"])
-        ),
+        lambda a: services.paper_receive(actor=a, session=world["session"], member=world["members"][0]),
+        lambda a: services.paper_box_close(actor=a, session=world["session"]),
+        lambda a: services.paper_enter(actor=a, session=world["session"], marks=approve_all(world["session"])),
         lambda a: services.session_close(actor=a, session=world["session"]),
     ):
         with pytest.raises(PermissionDeniedError):
@@ -442,11 +505,22 @@ def test_every_write_is_audited_and_a_cast_vote_only_says_who_voted(world):
     written(session, manager, members[5:])
     services.session_close(actor=manager, session=session)
     verbs = list(AuditEntry.objects.filter(object_id=str(session.pk)).values_list("verb", flat=True))
-    for verb in ("session.roll_call", "session.open", "ballot.cast", "ballot.enter", "session.close"):
+    for verb in (
+        "session.roll_call",
+        "session.open",
+        "ballot.cast",
+        "ballot.paper_receive",
+        "ballot.box_close",
+        "ballot.paper_enter",
+        "session.close",
+    ):
         assert verb in verbs
     assert AuditEntry.objects.filter(verb="session.result").exists()
     keys = {c.key for c in session.candidates.all()}
-    for entry in AuditEntry.objects.filter(verb__in=["ballot.cast", "ballot.enter"]):
-        assert set(entry.changes) == {"member"}
+    for entry in AuditEntry.objects.filter(verb__in=["ballot.cast", "ballot.paper_receive", "ballot.paper_enter"]):
+        # Who voted (the roll is public), or how many papers were entered: never what, nor whose.
+        assert set(entry.changes) == ({"entered", "received"} if entry.verb == "ballot.paper_enter" else {"member"})
         text = str(entry.changes) + entry.note
         assert "approve" not in text and not any(f"'{k}'" in text for k in keys)
+        if entry.verb == "ballot.paper_enter":
+            assert not any(m.get_username() in text for m in members)

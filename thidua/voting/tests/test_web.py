@@ -4,12 +4,14 @@ councils, and bad input that changes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from thidua.voting import services
-from thidua.voting.models import BallotRule, BallotSession, Council, CouncilMember, SessionStatus
+from thidua.voting import selectors, services
+from thidua.voting.models import BallotReceipt, BallotRule, BallotSession, Council, CouncilMember, SessionStatus
 from thidua.voting.tests.conftest import approve_all, open_with
 from thidua.voting.tests.test_services import state
 
@@ -108,7 +110,8 @@ def test_members_cannot_run_the_secretarys_steps(client, world):
     session = world["session"]
     as_user(client, world["members"][0])
     before = state()
-    for name in ("roll_call", "session_open", "session_close", "paper_enter", "session_edit", "session_delete"):
+    names = ("roll_call", "session_open", "session_close", "paper_box", "paper_box_close", "paper_enter")
+    for name in (*names, "session_edit", "session_delete"):
         assert client.post(url(name, session.pk), {}).status_code == 404, name
     assert client.post(url("member_add", world["council"].pk), {}).status_code == 404
     assert client.get(url("rule_list")).status_code == 404
@@ -155,9 +158,11 @@ def test_the_secretary_runs_a_session_end_to_end_in_the_browser(client, world, m
     assert session.status == SessionStatus.OPEN and session.members_total == 3
     assert "Đã bỏ phiếu" in texts(client.get(url("progress", session.pk)))
     marks = approve_all(session)
-    data = {"member": members[2].pk, **ballot_post(session, marks)}
-    response = client.post(url("paper_enter", session.pk), data, follow=True)
-    assert "Đã nhập phiếu" in texts(response)
+    response = client.post(url("paper_box", session.pk), {"member": members[2].pk}, follow=True)
+    assert "Đã nhận phiếu của" in texts(response)
+    client.post(url("paper_box_close", session.pk))
+    response = client.post(url("paper_enter", session.pk), ballot_post(session, marks), follow=True)
+    assert "Đã nhập phiếu 1/1." in texts(response)
     for user in members[:2]:
         services.ballot_cast(actor=user, session=session, marks=marks)
     client.post(url("session_close", session.pk))
@@ -190,3 +195,75 @@ def test_rules_page_adds_a_dated_rule_for_the_managers_unit(client, world):
     assert "không quá 1" in texts(response)
     assert BallotRule.objects.count() == count + 1
     assert dt.date(2026, 1, 1) == BallotRule.objects.latest("id").valid_from
+
+
+def csrf_post(client, page, action, data):
+    """Post a form as a browser does: the token comes from the page that shows the form."""
+    html = texts(client.get(page))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert token, f"no form on {page}"
+    return client.post(action, {**data, "csrfmiddlewaretoken": token.group(1)}, follow=True)
+
+
+def test_paper_ballots_are_received_on_the_roll_then_entered_from_the_closed_box_with_no_name(world):
+    members, session, manager = world["members"], world["session"], world["manager"]
+    session = open_with(session, members, present=4, in_writing=2)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(manager)
+    box, enter = url("paper_box", session.pk), url("paper_enter", session.pk)
+    page = texts(client.get(url("session_detail", session.pk)))
+    assert box in page
+    page = texts(client.get(box))
+    assert str(members[4]) in page and str(members[5]) in page and "Niêm phong hòm phiếu" in page
+    before = state()
+    assert client.post(box, {"member": members[4].pk}).status_code == 403  # no token: refused
+    assert state() == before
+    # Step 1: the roll is ticked for each paper handed in; nothing of its content is asked.
+    for member in members[4:]:
+        html = texts(csrf_post(client, box, box, {"member": member.pk}))
+        assert f"Đã nhận phiếu của {member}." in html
+    assert selectors.paper_counts(session) == {"received": 2, "entered": 0}
+    assert {r.member_id for r in BallotReceipt.objects.filter(on_paper=True)} == {members[4].pk, members[5].pk}
+    html = texts(client.get(enter, follow=True))  # no content before the box is closed
+    assert "Hòm phiếu chưa niêm phong" in html and 'name="spoiled"' not in html
+    html = texts(csrf_post(client, box, url("paper_box_close", session.pk), {}))
+    assert "Đã niêm phong hòm phiếu" in html and "Đã nhập 0/2 phiếu đã nhận." in html
+    # Step 2: the papers from the box, one by one, in any order: the form names nobody.
+    page = texts(client.get(enter))
+    assert 'name="member"' not in page and str(members[4]) not in page and str(members[5]) not in page
+    flag, soldier = world["flag"], world["soldier"]
+    html = texts(csrf_post(client, enter, enter, {f"c{flag.pk}": "reject", f"c{soldier.pk}": "approve"}))
+    assert "Đã nhập phiếu 1/2." in html and str(members[4]) not in html and str(members[5]) not in html
+    html = texts(csrf_post(client, enter, enter, {"spoiled": "on"}))
+    assert "Đã nhập phiếu 2/2." in html and "Đã nhập đủ các phiếu đã nhận" in html
+    before = state()
+    html = texts(csrf_post(client, url("session_detail", session.pk), enter, {"blank": "on"}))
+    assert "Đã nhập đủ 2 phiếu đã nhận: không thể nhập thêm." in html
+    assert state() == before
+    assert "Đã nhận phiếu" not in texts(client.get(box))  # the box is closed: no more receipts
+    for member in members[:4]:
+        services.ballot_cast(actor=member, session=session, marks=approve_all(session))
+    html = texts(csrf_post(client, url("session_detail", session.pk), url("session_close", session.pk), {}))
+    assert "Kết quả kiểm phiếu" in html
+    result = BallotSession.objects.get(pk=session.pk).result
+    assert (result.ballots, result.invalid_ballots, result.in_writing) == (6, 1, 2)
+    assert [(r.approvals, r.rejections, r.invalid) for r in result.rows.all()] == [(4, 1, 1), (5, 0, 1)]
+
+
+def test_the_tally_refuses_to_close_while_papers_received_are_not_all_entered(world):
+    members, session, manager = world["members"], world["session"], world["manager"]
+    session = open_with(session, members, present=4, in_writing=2)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(manager)
+    box, detail = url("paper_box", session.pk), url("session_detail", session.pk)
+    for member in members[4:]:
+        csrf_post(client, box, box, {"member": member.pk})
+    html = texts(csrf_post(client, detail, url("session_close", session.pk), {}))
+    assert "Hòm phiếu chưa niêm phong" in html
+    csrf_post(client, box, url("paper_box_close", session.pk), {})
+    enter = url("paper_enter", session.pk)
+    csrf_post(client, enter, enter, {"blank": "on"})
+    before = state()
+    html = texts(csrf_post(client, detail, url("session_close", session.pk), {}))
+    assert "Đã nhận 2 phiếu bằng văn bản nhưng mới nhập 1" in html and "phiếu hỏng, phiếu trắng" in html
+    assert state() == before and BallotSession.objects.get(pk=session.pk).status == SessionStatus.OPEN

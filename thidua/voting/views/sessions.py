@@ -1,5 +1,5 @@
-"""Ballot sessions: setup, roll call, the member's ballot, the secretary's paper entry, closing,
-the result, the papers and the minutes."""
+"""Ballot sessions: setup, roll call, the member's ballot, the paper ballot box (receipts, then the
+contents with no member), closing, the result, the papers and the minutes."""
 
 from __future__ import annotations
 
@@ -218,40 +218,87 @@ def ballot_cast(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _paper_members(session: BallotSession) -> Any:
+    """Members who may still hand in a paper: on the roll as present or in writing, not voted."""
+    voted = selectors.voters(session)
     waiting = [
         e.member_id
         for e in session.roll.filter(status__in=[Attendance.PRESENT, Attendance.IN_WRITING])
-        if e.member_id not in selectors.voters(session)
+        if e.member_id not in voted
     ]
     return User.objects.filter(pk__in=waiting).order_by("full_name", "username")
 
 
 @require_http_methods(["GET", "POST"])
-def paper_enter(request: HttpRequest, pk: int) -> HttpResponse:
-    """The secretary enters a paper ballot (a written vote of an absent member, or a present
-    member's paper). After saving, the form is empty again: nothing of the paper is shown."""
+def paper_box(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step 1 of paper ballots: the secretary ticks each member who hands in a paper (a receipt, no
+    content), then closes the box. The contents are entered afterwards (:func:`paper_enter`)."""
     session = session_or_404(request, pk, manage=True)
+    form = forms.ReceiveForm(request.POST or None, members=_paper_members(session))
+    if request.method == "POST":
+        if form.is_valid():
+            member = form.cleaned_data["member"]
+            attempt(
+                request,
+                lambda: services.paper_receive(actor=request.user, session=session, member=member),
+                _("Đã nhận phiếu của %(m)s.") % {"m": member},
+            )
+        else:
+            messages.error(
+                request, _("Hãy chọn thành viên nộp phiếu (có mặt hoặc bỏ phiếu bằng văn bản, chưa bỏ phiếu).")
+            )
+        return redirect("voting:paper_box", pk=session.pk)
+    context = {
+        "session": session,
+        "waiting": list(form.fields["member"].queryset),  # type: ignore[attr-defined]
+        "counts": selectors.paper_counts(session),
+        "receivable": session.status == SessionStatus.OPEN and session.box_closed_at is None,
+    }
+    return render(request, "voting/box.html", context)
+
+
+@require_POST
+def paper_box_close(request: HttpRequest, pk: int) -> HttpResponse:
+    session = session_or_404(request, pk, manage=True)
+    done = attempt(
+        request,
+        lambda: services.paper_box_close(actor=request.user, session=session),
+        _("Đã niêm phong hòm phiếu. Hãy nhập nội dung từng phiếu, theo bất kỳ thứ tự nào."),
+    )
+    return redirect("voting:paper_enter" if done else "voting:paper_box", pk=session.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def paper_enter(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step 2: after the box is closed, the secretary enters the papers taken from it one by one,
+    with no member attached. After saving, the form is empty again: nothing of the paper is shown."""
+    session = session_or_404(request, pk, manage=True)
+    if session.status == SessionStatus.OPEN and session.box_closed_at is None:
+        messages.error(request, _("Hòm phiếu chưa niêm phong: chỉ nhập nội dung phiếu sau khi niêm phong hòm."))
+        return redirect("voting:paper_box", pk=session.pk)
     candidates = list(session.candidates.all())
-    form = forms.PaperForm(request.POST or None, candidates=candidates, members=_paper_members(session))
+    form = forms.PaperForm(request.POST or None, candidates=candidates)
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            done = attempt(
+            counts = attempt(
                 request,
-                lambda: services.ballot_enter(
+                lambda: services.paper_enter(
                     actor=request.user,
                     session=session,
-                    member=data["member"],
                     marks=form.marks(),
                     spoiled=data["spoiled"],
+                    blank=data["blank"],
                 ),
-                _("Đã nhập phiếu của %(m)s.") % {"m": data["member"]},
             )
-            if done:
+            if counts:
+                messages.success(
+                    request, _("Đã nhập phiếu %(e)s/%(r)s.") % {"e": counts["entered"], "r": counts["received"]}
+                )
                 return redirect("voting:paper_enter", pk=session.pk)
         else:
-            messages.error(request, _("Hãy chọn thành viên và lựa chọn cho từng ứng viên (hoặc đánh dấu phiếu hỏng)."))
-    return render(request, "voting/enter.html", {"session": session, "form": form})
+            messages.error(request, _("Hãy chọn lựa chọn cho từng ứng viên (hoặc đánh dấu phiếu hỏng, phiếu trắng)."))
+    context = {"session": session, "form": form, "counts": selectors.paper_counts(session)}
+    return render(request, "voting/enter.html", context)
 
 
 @require_GET

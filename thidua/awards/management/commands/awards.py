@@ -2,6 +2,7 @@
 
     thidua awards evaluate --year 2025 [--unit CODE] [--title CODE …] --out FILE.csv|FILE.xlsx
     thidua awards explain (--person CODE | --unit CODE) --title CODE --year N [--lang vi|en]
+    thidua awards duplicates [--year N] [--title CODE]   (exit code 1 when it finds any)
 
 Without ``--user`` the command acts as the system (every unit); with it, within that user's scope.
 """
@@ -17,9 +18,10 @@ from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
+from django.utils.translation import gettext as _
 
-from thidua.awards import exporting
-from thidua.awards.evaluation import evaluate_scope, explain_subject
+from thidua.awards import exporting, selectors
+from thidua.awards.evaluation import decision_ref, evaluate_scope, explain_subject
 from thidua.awards.services.runs import evaluation_scope
 from thidua.core.errors import DomainError
 from thidua.core.exports import export_table
@@ -77,6 +79,13 @@ class Command(BaseCommand):
         ex.add_argument("--as-of", type=dt.date.fromisoformat)
         ex.add_argument("--user", help="act within this user's scope")
         ex.add_argument("--json", action="store_true", help="print the verdict as JSON")
+        du = sub.add_parser(
+            "duplicates", help="titles awarded twice for one year, and open proposals of them (exit 1 if any)"
+        )
+        du.add_argument("--year", type=int)
+        du.add_argument("--title", default="", help="title code")
+        du.add_argument("--user", help="act within this user's scope")
+        du.add_argument("--lang", choices=["vi", "en"], default="vi")
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = self._user(options.get("user"))
@@ -84,6 +93,8 @@ class Command(BaseCommand):
             try:
                 if options["action"] == "evaluate":
                     self._evaluate(user, options)
+                elif options["action"] == "duplicates":
+                    self._duplicates(user, options)
                 else:
                     self._explain(user, options)
             except DomainError as exc:
@@ -128,8 +139,10 @@ class Command(BaseCommand):
         table = outcome.table
         eligible = int(table["eligible"].sum()) if table.height else 0
         near = int(table["near_miss"].sum()) if table.height else 0
+        held = int(table["already_awarded"].sum()) if table.height else 0
         self.stdout.write(
-            f"{outcome.subjects} subjects, {table.height} verdicts: {eligible} eligible, {near} near misses → {out}"
+            f"{outcome.subjects} subjects, {table.height} verdicts: {eligible} eligible, {near} near misses, "
+            f"{held} already awarded → {out}"
         )
 
     def _explain(self, user: Any, options: dict[str, Any]) -> None:
@@ -154,3 +167,39 @@ class Command(BaseCommand):
         show(verdict.conditions, 1)
         for warning in verdict.warnings:
             self.stdout.write(f"  ! {warning.message.get(lang)}")
+
+    def _duplicates(self, user: Any, options: dict[str, Any]) -> None:
+        awards = selectors.duplicate_awards(user=user, year=options.get("year"), title=options["title"])
+        proposals = selectors.duplicate_proposals(user=user, year=options.get("year"), title=options["title"])
+
+        for d in awards:
+            self.stdout.write(
+                _("Khen trùng: %(name)s (%(code)s) — %(title)s năm %(year)s: %(decisions)s")
+                % {
+                    "name": d.name,
+                    "code": d.code,
+                    "title": d.title.code,
+                    "year": d.year,
+                    "decisions": "; ".join(decision_ref(x) for x in d.decisions),
+                }
+            )
+        for p in proposals:
+            values = {
+                "name": p.proposal.name,
+                "title": p.proposal.title.code,
+                "year": p.proposal.year,
+                "on": p.proposal.proposed_on.strftime("%d/%m/%Y"),
+            }
+            if p.decision is not None:
+                line = _("Đề nghị trùng: %(name)s — %(title)s năm %(year)s (đề nghị ngày %(on)s) đã được khen: %(ref)s")
+                values["ref"] = decision_ref(p.decision)
+            else:
+                line = _("Đề nghị trùng: %(name)s — %(title)s năm %(year)s (đề nghị ngày %(on)s) đã có đề nghị khác")
+            self.stdout.write(line % values)
+        found = len(awards) + len(proposals)
+        if found:
+            raise CommandError(
+                _("%(a)s trường hợp khen trùng, %(p)s đề nghị trùng.") % {"a": len(awards), "p": len(proposals)},
+                returncode=1,
+            )
+        self.stdout.write(_("Không có khen thưởng hay đề nghị trùng."))

@@ -41,6 +41,7 @@ def judge(
     row = table.row(0, named=True)
     assert (row["eligible"], tuple(row["failed"])) == (verdict.eligible, verdict.failed_keys)
     assert row["near_miss"] == verdict.near_miss
+    assert row["already_awarded"] == verdict.already_awarded
     return verdict
 
 

@@ -1,8 +1,8 @@
 """Property: the explain evaluator and the set-wise evaluator always agree.
 
 Random histories for many subjects, random judged years and judging dates, random thresholds:
-for every subject and every rule in force, both give the same eligibility and the same failed
-top-level condition keys.
+for every subject and every rule in force, both give the same eligibility, the same failed
+top-level condition keys and the same "already awarded" (the title held for the judged year).
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def summaries(draw: st.DrawFn) -> MemberSummary:
 collectives = st.builds(
     CollectiveFacts,
     id=st.just(""),
-    titles=title_history(["TTLDXS", "CO_TINH", "BK_UBND"]),
+    titles=title_history(["TTLDXS", "TTLDTT", "CO_TINH", "BK_UBND"]),
     members=st.dictionaries(st.integers(2023, 2026), summaries(), max_size=4),
     dissolved_on=st.none() | days,
     **common,
@@ -155,13 +155,25 @@ def test_explain_and_setwise_agree(
     in_force = rules(year, as_of, config)
     table = evaluate(population_from_facts(subjects), rules=in_force, year=year)
     setwise = {
-        (row["subject_id"], row["code"]): (row["eligible"], tuple(row["failed"]), row["failed_count"])
+        (row["subject_id"], row["code"]): (
+            row["eligible"],
+            tuple(row["failed"]),
+            row["failed_count"],
+            row["near_miss"],
+            row["already_awarded"],
+        )
         for row in table.iter_rows(named=True)
     }
     explained = {}
     for subject in subjects:
         for verdict in explain_all(subject, year=year, rules=in_force):
-            explained[(subject.id, verdict.code)] = (verdict.eligible, verdict.failed_keys, len(verdict.failed_keys))
-            outcome = "eligible" if verdict.eligible else "near miss" if verdict.near_miss else "ineligible"
+            explained[(subject.id, verdict.code)] = (
+                verdict.eligible,
+                verdict.failed_keys,
+                len(verdict.failed_keys),
+                verdict.near_miss,
+                verdict.already_awarded,
+            )
+            outcome = verdict.status.replace("_", " ")
             event(f"{outcome} {verdict.subject_kind} {verdict.code}")
     assert setwise == explained
