@@ -2,14 +2,16 @@ from __future__ import annotations
 
 import importlib.util
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from config.api import api
+from config.openapi import api_not_found
 from thidua.orgs.views import home
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    re_path(r"^api/v1/", api_not_found),
     path("accounts/", include("thidua.accounts.urls")),
     path("", home, name="home"),
     path("", include("thidua.core.urls")),

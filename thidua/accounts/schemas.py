@@ -7,6 +7,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from thidua.core.bounds import Limit, Offset
+
 
 class RoleOut(Schema):
     role: str
@@ -57,5 +59,5 @@ class AuditFilters(Schema):
     actor: str = ""
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    limit: Limit = Field(50, ge=1, le=500)
+    offset: Offset = Field(0, ge=0)

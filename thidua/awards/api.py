@@ -20,6 +20,7 @@ from thidua.accounts.permissions import can, is_admin
 from thidua.awards import selectors, services
 from thidua.awards.evaluation import explain_subject
 from thidua.awards.models import EvaluationRun, Proposal, RunStatus, Title
+from thidua.core.bounds import Id, Limit, Year
 from thidua.core.errors import DomainError, PermissionDeniedError
 from thidua.orgs.models import Person, Unit
 
@@ -41,7 +42,7 @@ class ExplainParams(Schema):
     person: str | None = None
     unit: str | None = None
     title: str
-    year: int
+    year: Year
     as_of: dt.date | None = None
     lang: Literal["vi", "en"] = "vi"
 
@@ -133,7 +134,7 @@ def explain(request: HttpRequest, params: Query[ExplainParams]) -> dict[str, Any
 
 
 class EvaluateIn(Schema):
-    year: int
+    year: Year
     unit: str | None = None
     titles: list[str] = []
     background: bool | None = None
@@ -147,7 +148,7 @@ class AwardRefOut(Schema):
     issued_on: dt.date
 
 
-class ResultOut(Schema):
+class EvaluationResultOut(Schema):
     title: str
     subject_kind: str
     person_code: str | None
@@ -174,7 +175,7 @@ class RunOut(Schema):
     error: str
     subjects: int
     summary: dict[str, Any]
-    results: list[ResultOut] | None = None
+    results: list[EvaluationResultOut] | None = None
 
 
 def _run_out(request: HttpRequest, run: EvaluationRun, with_results: bool) -> dict[str, Any]:
@@ -239,7 +240,7 @@ def evaluate(request: HttpRequest, body: EvaluateIn) -> Any:
 
 
 @router.get("/runs/{run_id}", response=RunOut, summary="Progress and results of an evaluation run")
-def run_detail(request: HttpRequest, run_id: int, results: bool = True) -> dict[str, Any]:
+def run_detail(request: HttpRequest, run_id: Id, results: bool = True) -> dict[str, Any]:
     run = get_object_or_404(selectors.runs_for_user(_user(request)), pk=run_id)
     return _run_out(request, run, with_results=results)
 
@@ -249,9 +250,9 @@ class HistoryParams(Schema):
     person: str = ""
     unit: str | None = None
     title: str = ""
-    year: int | None = None
+    year: Year | None = None
     number: str = ""
-    limit: int = 200
+    limit: Limit = 200
 
 
 class AwardOut(Schema):
@@ -318,7 +319,7 @@ def history(request: HttpRequest, params: Query[HistoryParams]) -> list[dict[str
 
 class ProposalIn(Schema):
     unit: str
-    year: int
+    year: Year
     title: str
     person: str | None = None
     subject_unit: str | None = None

@@ -27,6 +27,7 @@ from thidua.campaigns.models import (
     Value,
     ValueSource,
 )
+from thidua.core.bounds import Id, Limit, Offset, Year
 from thidua.core.concurrency import parse_version
 from thidua.orgs.models import GroupYear, Unit
 
@@ -44,7 +45,7 @@ def _visible(request: HttpRequest, obj: Any, *actions: str, via: Any = None) -> 
     return obj
 
 
-def _unit(request: HttpRequest, pk: int | None = None, code: str | None = None, action: str = "unit.view") -> Unit:
+def _unit(request: HttpRequest, pk: Id | None = None, code: str | None = None, action: str = "unit.view") -> Unit:
     unit = Unit.objects.filter(pk=pk).first() if pk is not None else Unit.objects.filter(code=code or "").first()
     if unit is None or not can(_user(request), action, unit):
         raise Http404
@@ -55,7 +56,7 @@ def _ref(unit: Unit) -> dict[str, Any]:
     return {"id": unit.pk, "code": unit.code, "name": unit.name}
 
 
-def _campaign(request: HttpRequest, pk: int) -> Campaign:
+def _campaign(request: HttpRequest, pk: Id) -> Campaign:
     campaign: Campaign = _visible(
         request, get_object_or_404(Campaign.objects.select_related("organiser"), pk=pk), "campaign.view"
     )
@@ -118,12 +119,12 @@ def _detail(c: Campaign) -> dict[str, Any]:
 
 
 @router.get("/{int:campaign_id}", response=s.CampaignDetailOut, summary="Chi tiết phong trào và chỉ tiêu")
-def campaign_detail(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
+def campaign_detail(request: HttpRequest, campaign_id: Id) -> dict[str, Any]:
     return _detail(_campaign(request, campaign_id))
 
 
 @router.post("/{int:campaign_id}/indicators", response={201: s.IndicatorOut}, summary="Thêm chỉ tiêu")
-def indicator_create(request: HttpRequest, campaign_id: int, payload: s.IndicatorIn) -> Status[dict[str, Any]]:
+def indicator_create(request: HttpRequest, campaign_id: Id, payload: s.IndicatorIn) -> Status[dict[str, Any]]:
     campaign = _campaign(request, campaign_id)
     data = payload.dict()
     for key in ("numerator", "denominator"):
@@ -146,13 +147,13 @@ def _target_out(t: Target) -> dict[str, Any]:
 
 
 @router.get("/{int:campaign_id}/targets", response=list[s.TargetOut], summary="Chỉ tiêu giao")
-def target_list(request: HttpRequest, campaign_id: int) -> list[dict[str, Any]]:
+def target_list(request: HttpRequest, campaign_id: Id) -> list[dict[str, Any]]:
     campaign = _campaign(request, campaign_id)
     return [_target_out(t) for t in selectors.targets_for_user(_user(request), campaign=campaign)]
 
 
 @router.post("/{int:campaign_id}/targets", response={201: s.TargetOut}, summary="Đăng ký chỉ tiêu giao")
-def target_register(request: HttpRequest, campaign_id: int, payload: s.TargetIn) -> Status[dict[str, Any]]:
+def target_register(request: HttpRequest, campaign_id: Id, payload: s.TargetIn) -> Status[dict[str, Any]]:
     campaign = _campaign(request, campaign_id)
     indicator = get_object_or_404(Indicator, campaign=campaign, code=payload.indicator)
     unit = _unit(request, payload.unit_id)
@@ -167,7 +168,7 @@ def target_register(request: HttpRequest, campaign_id: int, payload: s.TargetIn)
     return Status(201, _target_out(target))
 
 
-def _target(request: HttpRequest, pk: int) -> Target:
+def _target(request: HttpRequest, pk: Id) -> Target:
     target: Target = _visible(
         request,
         get_object_or_404(Target.objects.select_related("indicator", "unit"), pk=pk),
@@ -178,19 +179,19 @@ def _target(request: HttpRequest, pk: int) -> Target:
 
 
 @router.post("/targets/{int:target_id}/approve", response=s.TargetOut, summary="Duyệt chỉ tiêu (cấp trên)")
-def target_approve(request: HttpRequest, target_id: int, payload: s.ApproveIn) -> dict[str, Any]:
+def target_approve(request: HttpRequest, target_id: Id, payload: s.ApproveIn) -> dict[str, Any]:
     return _target_out(
         services.target_approve(actor=_user(request), target=_target(request, target_id), lock=payload.lock)
     )
 
 
 @router.post("/targets/{int:target_id}/lock", response=s.TargetOut, summary="Khoá chỉ tiêu")
-def target_lock(request: HttpRequest, target_id: int) -> dict[str, Any]:
+def target_lock(request: HttpRequest, target_id: Id) -> dict[str, Any]:
     return _target_out(services.target_lock(actor=_user(request), target=_target(request, target_id)))
 
 
 @router.post("/targets/{int:target_id}/change", response=s.TargetOut, summary="Điều chỉnh chỉ tiêu đã khoá (có lý do)")
-def target_change(request: HttpRequest, target_id: int, payload: s.TargetChangeIn) -> dict[str, Any]:
+def target_change(request: HttpRequest, target_id: Id, payload: s.TargetChangeIn) -> dict[str, Any]:
     target = _target(request, target_id)
     return _target_out(
         services.target_change_locked(actor=_user(request), target=target, value=payload.value, reason=payload.reason)
@@ -200,7 +201,7 @@ def target_change(request: HttpRequest, target_id: int, payload: s.TargetChangeI
 # --------------------------------------------------------------------------- reports
 
 
-def _report(request: HttpRequest, pk: int) -> Report:
+def _report(request: HttpRequest, pk: Id) -> Report:
     report: Report = _visible(
         request,
         get_object_or_404(Report.objects.select_related("campaign", "unit"), pk=pk),
@@ -264,7 +265,7 @@ def _report_detail(r: Report) -> dict[str, Any]:
 
 @router.get("/reports", response=list[s.ReportOut], summary="Báo cáo định kỳ mà người dùng được xem")
 def report_list(
-    request: HttpRequest, campaign_id: int | None = None, status: str = "", limit: int = 100, offset: int = 0
+    request: HttpRequest, campaign_id: Id | None = None, status: str = "", limit: Limit = 100, offset: Offset = 0
 ) -> list[dict[str, Any]]:
     campaign = _campaign(request, campaign_id) if campaign_id else None
     qs = selectors.reports_for_user(_user(request), campaign=campaign, status=status)
@@ -277,7 +278,7 @@ def report_list(
     response={201: s.ReportDetailOut},
     summary="Mở (hoặc lấy) báo cáo của đơn vị cho một kỳ",
 )
-def report_open(request: HttpRequest, campaign_id: int, payload: s.ReportOpenIn) -> Status[dict[str, Any]]:
+def report_open(request: HttpRequest, campaign_id: Id, payload: s.ReportOpenIn) -> Status[dict[str, Any]]:
     campaign = _campaign(request, campaign_id)
     unit = _unit(request, payload.unit_id, action="report.view")
     report = services.report_open(actor=_user(request), campaign=campaign, unit=unit, period=payload.period)
@@ -285,12 +286,12 @@ def report_open(request: HttpRequest, campaign_id: int, payload: s.ReportOpenIn)
 
 
 @router.get("/reports/{int:report_id}", response=s.ReportDetailOut, summary="Báo cáo và số liệu (tỷ lệ được tính)")
-def report_detail(request: HttpRequest, report_id: int) -> dict[str, Any]:
+def report_detail(request: HttpRequest, report_id: Id) -> dict[str, Any]:
     return _report_detail(_report(request, report_id))
 
 
 @router.post("/reports/{int:report_id}/values", response=s.SaveOut, summary="Lưu số liệu (tất cả hoặc không)")
-def report_values(request: HttpRequest, report_id: int, payload: s.ValuesIn) -> dict[str, Any]:
+def report_values(request: HttpRequest, report_id: Id, payload: s.ValuesIn) -> dict[str, Any]:
     report = _report(request, report_id)
     entries = [
         services.ValueInput(v.indicator, v.value, v.breakdown, v.justification, v.comment) for v in payload.values
@@ -311,7 +312,7 @@ def report_values(request: HttpRequest, report_id: int, payload: s.ValuesIn) -> 
 
 
 @router.get("/reports/{int:report_id}/history/{indicator}", response=list[s.HistoryOut], summary="Lịch sử một số liệu")
-def value_history(request: HttpRequest, report_id: int, indicator: str, breakdown: str = "") -> list[dict[str, Any]]:
+def value_history(request: HttpRequest, report_id: Id, indicator: str, breakdown: str = "") -> list[dict[str, Any]]:
     report = _report(request, report_id)
     value = get_object_or_404(Value, report=report, indicator__code=indicator, breakdown=breakdown)
     return [
@@ -321,7 +322,7 @@ def value_history(request: HttpRequest, report_id: int, indicator: str, breakdow
 
 
 @router.post("/reports/{int:report_id}/comments", response={201: dict[str, Any]}, summary="Ý kiến về một số liệu")
-def comment_add(request: HttpRequest, report_id: int, payload: s.CommentIn) -> Status[dict[str, Any]]:
+def comment_add(request: HttpRequest, report_id: Id, payload: s.CommentIn) -> Status[dict[str, Any]]:
     report = _report(request, report_id)
     indicator = get_object_or_404(Indicator, campaign_id=report.campaign_id, code=payload.indicator)
     c = services.comment_add(
@@ -331,7 +332,7 @@ def comment_add(request: HttpRequest, report_id: int, payload: s.CommentIn) -> S
 
 
 @router.get("/reports/{int:report_id}/evidence", response=list[s.EvidenceOut], summary="Minh chứng của báo cáo")
-def evidence_list(request: HttpRequest, report_id: int) -> list[dict[str, Any]]:
+def evidence_list(request: HttpRequest, report_id: Id) -> list[dict[str, Any]]:
     report = _report(request, report_id)
     return [_evidence_out(e) for e in report.evidence.select_related("indicator")]
 
@@ -351,7 +352,7 @@ def _evidence_out(e: Evidence) -> dict[str, Any]:
 
 @router.post("/reports/{int:report_id}/evidence", response={201: s.EvidenceOut}, summary="Tải lên minh chứng")
 def evidence_upload(
-    request: HttpRequest, report_id: int, file: File[UploadedFile], indicator: Form[str] = "", note: Form[str] = ""
+    request: HttpRequest, report_id: Id, file: File[UploadedFile], indicator: Form[str] = "", note: Form[str] = ""
 ) -> Status[dict[str, Any]]:
     report = _report(request, report_id)
     ind = get_object_or_404(Indicator, campaign_id=report.campaign_id, code=indicator) if indicator else None
@@ -362,7 +363,7 @@ def evidence_upload(
 
 
 @router.get("/evidence/{int:evidence_id}", summary="Tải xuống minh chứng (chỉ người được xem báo cáo)")
-def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
+def evidence_download(request: HttpRequest, evidence_id: Id) -> FileResponse:
     evidence = get_object_or_404(Evidence.objects.select_related("report"), pk=evidence_id)
     _visible(request, evidence, "report.view", "report.approve", via=evidence.report)
     response = FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
@@ -372,7 +373,7 @@ def evidence_download(request: HttpRequest, evidence_id: int) -> FileResponse:
 
 
 @router.post("/reports/{int:report_id}/submit", response=s.ReportOut, summary="Gửi báo cáo")
-def report_submit(request: HttpRequest, report_id: int) -> dict[str, Any]:
+def report_submit(request: HttpRequest, report_id: Id) -> dict[str, Any]:
     return _report_out(
         services.report_submit(
             actor=_user(request), report=_report(request, report_id), expected_version=_seen(request)
@@ -385,7 +386,7 @@ def report_submit(request: HttpRequest, report_id: int) -> dict[str, Any]:
     response=s.ReportOut,
     summary="Duyệt báo cáo (cấp trên; sau khi cấp dưới đã duyệt)",
 )
-def report_approve(request: HttpRequest, report_id: int, payload: s.ApproveIn) -> dict[str, Any]:
+def report_approve(request: HttpRequest, report_id: Id, payload: s.ApproveIn) -> dict[str, Any]:
     return _report_out(
         services.report_approve(
             actor=_user(request), report=_report(request, report_id), lock=payload.lock, expected_version=_seen(request)
@@ -394,14 +395,14 @@ def report_approve(request: HttpRequest, report_id: int, payload: s.ApproveIn) -
 
 
 @router.post("/reports/{int:report_id}/lock", response=s.ReportOut, summary="Khoá báo cáo đã duyệt")
-def report_lock(request: HttpRequest, report_id: int) -> dict[str, Any]:
+def report_lock(request: HttpRequest, report_id: Id) -> dict[str, Any]:
     return _report_out(
         services.report_lock(actor=_user(request), report=_report(request, report_id), expected_version=_seen(request))
     )
 
 
 @router.post("/reports/{int:report_id}/return", response=s.ReportOut, summary="Trả lại báo cáo (phải nêu lý do)")
-def report_return(request: HttpRequest, report_id: int, payload: s.ReasonIn) -> dict[str, Any]:
+def report_return(request: HttpRequest, report_id: Id, payload: s.ReasonIn) -> dict[str, Any]:
     return _report_out(
         services.report_return(
             actor=_user(request),
@@ -417,7 +418,7 @@ def report_return(request: HttpRequest, report_id: int, payload: s.ReasonIn) -> 
     response=list[s.BulkReportOut],
     summary="Gửi số liệu hàng loạt (tất cả hoặc không)",
 )
-def values_bulk(request: HttpRequest, campaign_id: int, payload: s.BulkIn) -> list[dict[str, Any]]:
+def values_bulk(request: HttpRequest, campaign_id: Id, payload: s.BulkIn) -> list[dict[str, Any]]:
     campaign = _campaign(request, campaign_id)
     units: dict[tuple[int | None, str | None], Unit] = {}
     items = []
@@ -447,10 +448,10 @@ def values_bulk(request: HttpRequest, campaign_id: int, payload: s.BulkIn) -> li
 )
 def dashboard(
     request: HttpRequest,
-    campaign_id: int,
-    year: int,
-    unit_id: int | None = None,
-    group_year_id: int | None = None,
+    campaign_id: Id,
+    year: Year,
+    unit_id: Id | None = None,
+    group_year_id: Id | None = None,
     approved: bool = False,
     rank_by: str = "",
 ) -> dict[str, Any]:
@@ -513,7 +514,7 @@ def _model_out(m: MobilizationModel) -> dict[str, Any]:
 
 @router.get("/models", response=list[s.ModelOut], summary="Mô hình “Dân vận khéo”")
 def model_list(
-    request: HttpRequest, q: str = "", status: str = "", field: str = "", limit: int = 100, offset: int = 0
+    request: HttpRequest, q: str = "", status: str = "", field: str = "", limit: Limit = 100, offset: Offset = 0
 ) -> list[dict[str, Any]]:
     qs = selectors.models_for_user(_user(request), query=q, status=status, field=field).order_by("pk")
     limit = max(1, min(limit, 500))
@@ -532,7 +533,7 @@ def model_register(request: HttpRequest, payload: s.ModelIn) -> Status[dict[str,
     response=s.ModelOut,
     summary="Thẩm định, công nhận, không công nhận, điển hình, nhân rộng",
 )
-def model_advance(request: HttpRequest, model_id: int, payload: s.AdvanceIn) -> dict[str, Any]:
+def model_advance(request: HttpRequest, model_id: Id, payload: s.AdvanceIn) -> dict[str, Any]:
     model = _visible(
         request,
         get_object_or_404(MobilizationModel.objects.select_related("unit"), pk=model_id),

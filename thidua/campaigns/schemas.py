@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-
-class UnitRef(Schema):
-    id: int
-    code: str
-    name: str
+from thidua.core.bounds import Amount, Between, Decimals, Id, SmallCount, Year
+from thidua.orgs.schemas import UnitRef
 
 
 class IndicatorIn(Schema):
@@ -27,8 +24,9 @@ class IndicatorIn(Schema):
     kind: str = "value"
     numerator: str | None = Field(None, description="Mã chỉ tiêu tử số (chỉ tiêu tỷ lệ)")
     denominator: str | None = Field(None, description="Mã chỉ tiêu mẫu số (chỉ tiêu tỷ lệ)")
-    scale: Decimal = Decimal(100)
-    decimals: int = 1
+    # DecimalField(max_digits=10, decimal_places=2); a ratio divides by it, so never 0.
+    scale: Annotated[Decimal, Between(Decimal(0), Decimal("99999999.99"), lower_open=True)] = Decimal(100)
+    decimals: Decimals = 1
     allow_negative: bool = False
     breakdowns: list[dict[str, Any]] = []
 
@@ -53,12 +51,12 @@ class CampaignIn(Schema):
     code: str
     name: str
     kind: str = "movement"
-    organiser_id: int
+    organiser_id: Id
     start_date: dt.date
     end_date: dt.date
-    participant_ids: list[int] = []
+    participant_ids: list[Id] = []
     description: str = ""
-    deadline_days: int = 10
+    deadline_days: SmallCount = 10
 
 
 class CampaignOut(Schema):
@@ -80,9 +78,9 @@ class CampaignDetailOut(CampaignOut):
 
 class TargetIn(Schema):
     indicator: str = Field(description="Mã chỉ tiêu")
-    unit_id: int
+    unit_id: Id
     period: str = Field(description="2024, 2024-H1, 2024-Q3, 2024-M07")
-    value: Decimal
+    value: Amount
     note: str = ""
 
 
@@ -97,18 +95,18 @@ class TargetOut(Schema):
 
 
 class TargetChangeIn(Schema):
-    value: Decimal
+    value: Amount
     reason: str
 
 
 class ReportOpenIn(Schema):
-    unit_id: int
+    unit_id: Id
     period: str
 
 
 class ValueIn(Schema):
     indicator: str = Field(description="Mã chỉ tiêu")
-    value: Decimal | str | None = Field(description="Số, hoặc null để xoá")
+    value: Amount | str | None = Field(description="Số, hoặc null để xoá")
     breakdown: str = ""
     justification: str = ""
     comment: str = ""
@@ -164,11 +162,11 @@ class ApproveIn(Schema):
 
 
 class BulkValueIn(Schema):
-    unit_id: int | None = None
+    unit_id: Id | None = None
     unit_code: str | None = None
     period: str
     indicator: str
-    value: Decimal | str | None
+    value: Amount | str | None
     breakdown: str = ""
     justification: str = ""
 
@@ -227,14 +225,14 @@ class DashboardOut(Schema):
 
 
 class ModelIn(Schema):
-    unit_id: int
+    unit_id: Id
     code: str
     name: str
     holder_kind: str
     field: str
     novelty: str = "new"
-    start_year: int
-    end_year: int | None = None
+    start_year: Year
+    end_year: Year | None = None
     holder_name: str = ""
     description: str = ""
 

@@ -31,8 +31,9 @@ class AuditEntry(models.Model):
         EVENT = "event", _("Sự kiện")
 
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    # PROTECT: a user who acted stays on the trail; deactivate such accounts instead of deleting them.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     actor_label = models.CharField(_("người thực hiện"), max_length=150, blank=True)
     action = models.CharField(_("thao tác"), max_length=10, choices=Action.choices)
@@ -63,3 +64,17 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AuditImmutableError("audit entries cannot be deleted")
+
+    def change_lines(self) -> list[tuple[str, Any, Any]]:
+        """(key, before, after) per change, for display. An event's value is `after`, `before` None.
+
+        Pages must read changes through this, never `changes.items` in a template: a key named
+        like a dict method ("items", "keys") would win the template lookup and break the page."""
+        changes = self.changes if isinstance(self.changes, dict) else {"": self.changes}
+        lines: list[tuple[str, Any, Any]] = []
+        for key, value in changes.items():
+            if self.action != self.Action.EVENT and isinstance(value, list) and len(value) == 2:
+                lines.append((str(key), value[0], value[1]))
+            else:
+                lines.append((str(key), None, value))
+        return lines

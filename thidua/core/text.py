@@ -48,21 +48,24 @@ def _split_letter(ch: str) -> tuple[str, int]:
 
 
 def sort_key(text: str | None) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """A key that orders strings as a Vietnamese dictionary does."""
+    """A key that orders strings as a Vietnamese dictionary does. Total over any Unicode text."""
     if not text:
         return ((), ())
     primary: list[int] = []
     tones: list[int] = []
     for ch in unicodedata.normalize("NFC", text.lower()):
         letter, tone = _split_letter(ch)
+        # Only decimal digits have a value: "²" or "Ⅻ" answer isdigit() yet int() refuses them.
+        digit = unicodedata.decimal(letter, None) if len(letter) == 1 else None
         if letter in _RANK:
             primary.append(100 + _RANK[letter])
-        elif letter.isdigit():
-            primary.append(10 + int(letter))
+        elif digit is not None:
+            primary.append(10 + digit)
         elif letter.isspace():
             primary.append(1)
         else:
-            primary.append(200 + ord(letter))
+            # A letter mark on a non-Vietnamese base ("x̂") stays two code points after NFC.
+            primary.extend(200 + ord(c) for c in letter)
         tones.append(tone)
     return tuple(primary), tuple(tones)
 

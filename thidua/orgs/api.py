@@ -16,6 +16,7 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 
 from thidua.accounts.permissions import can
+from thidua.core.bounds import Id, Limit, Offset, Year
 from thidua.orgs import schemas as s
 from thidua.orgs import selectors, services
 from thidua.orgs.models import (
@@ -37,8 +38,8 @@ _MAX_LIMIT = 500
 
 class ListParams(Schema):
     q: str = ""
-    limit: int = 100
-    offset: int = 0
+    limit: Limit = 100
+    offset: Offset = 0
 
 
 class UnitListParams(ListParams):
@@ -59,14 +60,14 @@ def _user(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
 
 
-def _visible(request: HttpRequest, model: type[Any], pk: int, action: str) -> Any:
+def _visible(request: HttpRequest, model: type[Any], pk: Id, action: str) -> Any:
     obj = get_object_or_404(model, pk=pk)
     if not can(_user(request), action, obj):
         raise Http404
     return obj
 
 
-def _ref(request: HttpRequest, pk: int | None, action: str = "unit.view") -> Unit | None:
+def _ref(request: HttpRequest, pk: Id | None, action: str = "unit.view") -> Unit | None:
     """A unit named in the request body. Like a unit in the path, one the user may not see is 404;
     group members (`action=""`) may be any existing unit."""
     if pk is None:
@@ -74,7 +75,7 @@ def _ref(request: HttpRequest, pk: int | None, action: str = "unit.view") -> Uni
     return _refs(request, [pk], action)[0]
 
 
-def _refs(request: HttpRequest, ids: list[int], action: str = "unit.view") -> list[Unit]:
+def _refs(request: HttpRequest, ids: list[Id], action: str = "unit.view") -> list[Unit]:
     units = {u.pk: u for u in Unit.objects.filter(pk__in=ids)}
     user = _user(request)
     if any(i not in units or (action and not can(user, action, units[i])) for i in ids):
@@ -217,7 +218,7 @@ def unit_tree(request: HttpRequest, as_of: dt.date | None = None) -> list[dict[s
 
 
 @router.get("/units/{int:unit_id}", response=s.UnitDetailOut, summary="Chi tiết đơn vị")
-def unit_detail(request: HttpRequest, unit_id: int) -> dict[str, Any]:
+def unit_detail(request: HttpRequest, unit_id: Id) -> dict[str, Any]:
     unit = _visible(request, Unit, unit_id, "unit.view")
     history = selectors.unit_history(unit)
     return {
@@ -231,7 +232,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> dict[str, Any]:
 
 
 @router.get("/units/{int:unit_id}/history", response=s.UnitHistoryOut, summary="Lịch sử đơn vị")
-def unit_history(request: HttpRequest, unit_id: int) -> dict[str, Any]:
+def unit_history(request: HttpRequest, unit_id: Id) -> dict[str, Any]:
     unit = _visible(request, Unit, unit_id, "unit.view")
     history = selectors.unit_history(unit)
     return {
@@ -265,21 +266,21 @@ def unit_create(request: HttpRequest, payload: s.UnitCreateIn) -> Status[dict[st
 
 
 @router.patch("/units/{int:unit_id}", response=s.UnitOut, summary="Sửa thông tin không theo lịch sử")
-def unit_update(request: HttpRequest, unit_id: int, payload: s.UnitUpdateIn) -> dict[str, Any]:
+def unit_update(request: HttpRequest, unit_id: Id, payload: s.UnitUpdateIn) -> dict[str, Any]:
     unit = _visible(request, Unit, unit_id, "unit.view")
     services.unit_update(actor=_user(request), unit=unit, **payload.dict(exclude_unset=True))
     return _unit_out(unit)
 
 
 @router.post("/units/{int:unit_id}/rename", response={201: s.ReorgEventOut}, summary="Đổi tên (có ngày hiệu lực)")
-def unit_rename(request: HttpRequest, unit_id: int, payload: s.RenameIn) -> Status[dict[str, Any]]:
+def unit_rename(request: HttpRequest, unit_id: Id, payload: s.RenameIn) -> Status[dict[str, Any]]:
     unit = _visible(request, Unit, unit_id, "unit.view")
     event = services.unit_rename(actor=_user(request), unit=unit, **payload.dict())
     return Status(201, _event_out(event))
 
 
 @router.post("/units/{int:unit_id}/move", response={201: s.ReorgEventOut}, summary="Chuyển cấp trên")
-def unit_move(request: HttpRequest, unit_id: int, payload: s.MoveIn) -> Status[dict[str, Any]]:
+def unit_move(request: HttpRequest, unit_id: Id, payload: s.MoveIn) -> Status[dict[str, Any]]:
     unit = _visible(request, Unit, unit_id, "unit.view")
     data = payload.dict()
     new_parent = _ref(request, data.pop("new_parent_id"))
@@ -313,7 +314,7 @@ def units_merge(request: HttpRequest, payload: s.MergeIn) -> Status[dict[str, An
 
 
 @router.post("/units/{int:unit_id}/split", response={201: list[s.UnitOut]}, summary="Chia tách đơn vị")
-def unit_split(request: HttpRequest, unit_id: int, payload: s.SplitIn) -> Status[list[dict[str, Any]]]:
+def unit_split(request: HttpRequest, unit_id: Id, payload: s.SplitIn) -> Status[list[dict[str, Any]]]:
     unit = _visible(request, Unit, unit_id, "unit.view")
     created = services.unit_split(
         actor=_user(request),
@@ -327,7 +328,7 @@ def unit_split(request: HttpRequest, unit_id: int, payload: s.SplitIn) -> Status
 
 
 @router.post("/units/{int:unit_id}/dissolve", response={201: s.ReorgEventOut}, summary="Giải thể đơn vị")
-def unit_dissolve(request: HttpRequest, unit_id: int, payload: s.ReorgIn) -> Status[dict[str, Any]]:
+def unit_dissolve(request: HttpRequest, unit_id: Id, payload: s.ReorgIn) -> Status[dict[str, Any]]:
     unit = _visible(request, Unit, unit_id, "unit.view")
     event = services.unit_dissolve(actor=_user(request), unit=unit, **payload.dict())
     return Status(201, _event_out(event))
@@ -349,7 +350,7 @@ def _person_detail(person: Person) -> dict[str, Any]:
 
 
 @router.get("/people/{int:person_id}", response=s.PersonDetailOut, summary="Chi tiết cá nhân")
-def person_detail(request: HttpRequest, person_id: int) -> dict[str, Any]:
+def person_detail(request: HttpRequest, person_id: Id) -> dict[str, Any]:
     return _person_detail(_visible(request, Person, person_id, "person.view"))
 
 
@@ -363,14 +364,14 @@ def person_create(request: HttpRequest, payload: s.PersonCreateIn) -> Status[dic
 
 
 @router.patch("/people/{int:person_id}", response=s.PersonDetailOut, summary="Sửa thông tin cá nhân")
-def person_update(request: HttpRequest, person_id: int, payload: s.PersonUpdateIn) -> dict[str, Any]:
+def person_update(request: HttpRequest, person_id: Id, payload: s.PersonUpdateIn) -> dict[str, Any]:
     person = _visible(request, Person, person_id, "person.view")
     services.person_update(actor=_user(request), person=person, **payload.dict(exclude_unset=True))
     return _person_detail(person)
 
 
 @router.post("/people/{int:person_id}/move", response={201: s.MembershipOut}, summary="Chuyển công tác")
-def person_move(request: HttpRequest, person_id: int, payload: s.PersonMoveIn) -> Status[dict[str, Any]]:
+def person_move(request: HttpRequest, person_id: Id, payload: s.PersonMoveIn) -> Status[dict[str, Any]]:
     person = _visible(request, Person, person_id, "person.view")
     to_unit = _ref(request, payload.to_unit_id)
     assert to_unit is not None
@@ -400,7 +401,7 @@ def _group_detail(group: EmulationGroup) -> dict[str, Any]:
 @router.get(
     "/groups/{int:group_id}", response=s.GroupDetailOut, summary="Cụm/khối: các năm, thành viên, trưởng, trao cờ"
 )
-def group_detail(request: HttpRequest, group_id: int) -> dict[str, Any]:
+def group_detail(request: HttpRequest, group_id: Id) -> dict[str, Any]:
     return _group_detail(_visible(request, EmulationGroup, group_id, "group.view"))
 
 
@@ -422,7 +423,7 @@ def group_create(request: HttpRequest, payload: s.GroupCreateIn) -> Status[dict[
 
 
 @router.patch("/groups/{int:group_id}", response=s.GroupDetailOut, summary="Sửa cụm/khối, thứ tự luân phiên")
-def group_update(request: HttpRequest, group_id: int, payload: s.GroupUpdateIn) -> dict[str, Any]:
+def group_update(request: HttpRequest, group_id: Id, payload: s.GroupUpdateIn) -> dict[str, Any]:
     group = _visible(request, EmulationGroup, group_id, "group.view")
     rotation = None
     if payload.rotation_ids is not None:
@@ -434,7 +435,7 @@ def group_update(request: HttpRequest, group_id: int, payload: s.GroupUpdateIn) 
 
 
 @router.get("/groups/{int:group_id}/years", response=list[s.GroupYearOut], summary="Các năm thi đua của cụm/khối")
-def group_year_list(request: HttpRequest, group_id: int) -> list[dict[str, Any]]:
+def group_year_list(request: HttpRequest, group_id: Id) -> list[dict[str, Any]]:
     group = _visible(request, EmulationGroup, group_id, "group.view")
     return [_year_out(v.year, v.members) for v in selectors.group_years(group)]
 
@@ -442,7 +443,7 @@ def group_year_list(request: HttpRequest, group_id: int) -> list[dict[str, Any]]
 @router.put(
     "/groups/{int:group_id}/years/{int:year}", response=s.GroupYearOut, summary="Đặt thành viên, trưởng, phó của năm"
 )
-def group_year_set(request: HttpRequest, group_id: int, year: int, payload: s.GroupYearIn) -> dict[str, Any]:
+def group_year_set(request: HttpRequest, group_id: Id, year: Year, payload: s.GroupYearIn) -> dict[str, Any]:
     group = _visible(request, EmulationGroup, group_id, "group.view")
     gy = services.group_year_set(
         actor=_user(request),
@@ -462,7 +463,7 @@ def group_year_set(request: HttpRequest, group_id: int, year: int, payload: s.Gr
     response={201: s.GroupYearOut},
     summary="Thiết lập năm sau: luân phiên hoặc theo kết quả bầu",
 )
-def group_year_next(request: HttpRequest, group_id: int, year: int, payload: s.NextYearIn) -> Status[dict[str, Any]]:
+def group_year_next(request: HttpRequest, group_id: Id, year: Year, payload: s.NextYearIn) -> Status[dict[str, Any]]:
     group = _visible(request, EmulationGroup, group_id, "group.view")
     gy = get_object_or_404(GroupYear, group=group, year=year)
     members = None
@@ -481,13 +482,13 @@ def group_year_next(request: HttpRequest, group_id: int, year: int, payload: s.N
 
 
 @router.get("/groups/{int:group_id}/handovers", response=list[s.HandoverOut], summary="Các lần trao cờ")
-def handover_list(request: HttpRequest, group_id: int) -> list[dict[str, Any]]:
+def handover_list(request: HttpRequest, group_id: Id) -> list[dict[str, Any]]:
     group = _visible(request, EmulationGroup, group_id, "group.view")
     return [_handover_out(h) for h in selectors.group_handovers(group)]
 
 
 @router.post("/groups/{int:group_id}/handovers", response={201: s.HandoverOut}, summary="Ghi nhận trao cờ")
-def handover_create(request: HttpRequest, group_id: int, payload: s.HandoverIn) -> Status[dict[str, Any]]:
+def handover_create(request: HttpRequest, group_id: Id, payload: s.HandoverIn) -> Status[dict[str, Any]]:
     group = _visible(request, EmulationGroup, group_id, "group.view")
     handover = services.flag_handover_record(actor=_user(request), group=group, **payload.dict())
     return Status(201, _handover_out(handover))

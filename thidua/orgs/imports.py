@@ -345,12 +345,12 @@ class UnitImport(Importer):
         type_labels = dict(UnitType.choices)
         for row in rows:
             if (clash := existing.get(row["code"].lower())) is not None:
-                table.add(
-                    _("Mã “%(code)s” đã có trong hệ thống (đơn vị “%(name)s”).") % {"code": row["code"], "name": clash},
-                    row=row,
-                    column="code",
-                    code="duplicate",
+                message = (
+                    _("Mã “%(code)s” đã có trong hệ thống (đơn vị “%(name)s”).")
+                    if can(user, "unit.view", clash)
+                    else _("Mã “%(code)s” đã được dùng.")
                 )
+                table.add(message % {"code": row["code"], "name": clash}, row=row, column="code", code="duplicate")
         steps: dict[int, Step] = {}
         payloads: dict[int, services.UnitIn] = {}
 
@@ -457,6 +457,8 @@ class UnitImport(Importer):
         if code.lower() in in_file:
             return
         parent = parents.get(code.lower())
+        if parent is not None and not can(user, "unit.view", parent):
+            parent = None  # outside the user's scope reads as unknown
         if parent is None:
             table.add(
                 _("Không tìm thấy đơn vị cấp trên có mã “%(code)s” (trong hệ thống và trong tệp).") % {"code": code},
@@ -565,19 +567,21 @@ class PersonImport(Importer):
         steps = []
         for row in rows:
             if (clash := existing.get(row["code"].lower())) is not None:
-                table.add(
+                # The code must stay unique, but who holds it is told only to those who may see them.
+                message = (
                     _("Mã “%(code)s” đã có trong hệ thống (cá nhân “%(name)s”).")
-                    % {"code": row["code"], "name": clash},
-                    row=row,
-                    column="code",
-                    code="duplicate",
+                    if can(user, "person.view", clash)
+                    else _("Mã “%(code)s” đã được dùng.")
                 )
+                table.add(message % {"code": row["code"], "name": clash}, row=row, column="code", code="duplicate")
             birth, since = row["birth_date"], row["since"]
             if birth is not None and birth > today:
                 table.add(_("Ngày sinh không được ở tương lai."), row=row, column="birth_date")
             if birth is not None and since is not None and since < birth:
                 table.add(_("Ngày bắt đầu công tác trước ngày sinh."), row=row, column="since")
             unit = units.get((row["unit_code"] or "").lower())
+            if unit is not None and not can(user, "unit.view", unit):
+                unit = None  # a unit the user may not see reads as one that does not exist
             if row["unit_code"] and unit is None:
                 table.add(
                     _("Không tìm thấy đơn vị có mã “%(code)s”.") % {"code": row["unit_code"]},

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 
+from thidua.core.bounds import Between, Id, Year
+
 # --------------------------------------------------------------------------- units
+
+
+Share = Annotated[Decimal, Between(Decimal(0), Decimal(1))]  # DecimalField(max_digits=5, decimal_places=4)
 
 
 class UnitRef(Schema):
@@ -80,17 +85,17 @@ class UnitCreateIn(Schema):
     code: str
     name: str
     type: str = "other"
-    parent_id: int | None = None
+    parent_id: Id | None = None
     valid_from: dt.date | None = None
     name_en: str = ""
-    female_share: Decimal | None = Field(None, ge=0, le=1)
+    female_share: Share | None = None
     decision_ref: str = ""
 
 
 class UnitUpdateIn(Schema):
     code: str | None = None
     name_en: str | None = None
-    female_share: Decimal | None = Field(None, ge=0, le=1)
+    female_share: Share | None = None
 
 
 class ReorgIn(Schema):
@@ -105,7 +110,7 @@ class RenameIn(ReorgIn):
 
 
 class MoveIn(ReorgIn):
-    new_parent_id: int | None = Field(description="Đơn vị cấp trên mới; để trống = cấp cao nhất (chỉ quản trị)")
+    new_parent_id: Id | None = Field(description="Đơn vị cấp trên mới; để trống = cấp cao nhất (chỉ quản trị)")
 
 
 class NewUnitIn(Schema):
@@ -113,12 +118,12 @@ class NewUnitIn(Schema):
     name: str
     type: str = ""
     name_en: str = ""
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
 class MergeIn(ReorgIn):
-    predecessor_ids: list[int] = Field(description="Các đơn vị hợp nhất (có thể gồm cả đơn vị tiếp nhận)")
-    into_id: int | None = Field(None, description="Đơn vị tiếp nhận đang có; hoặc khai báo new_unit")
+    predecessor_ids: list[Id] = Field(description="Các đơn vị hợp nhất (có thể gồm cả đơn vị tiếp nhận)")
+    into_id: Id | None = Field(None, description="Đơn vị tiếp nhận đang có; hoặc khai báo new_unit")
     new_unit: NewUnitIn | None = None
 
 
@@ -154,7 +159,7 @@ class PersonCreateIn(Schema):
     code: str
     full_name: str
     gender: str = Field(description="F (nữ), M (nam) hoặc O (khác)")
-    unit_id: int
+    unit_id: Id
     birth_date: dt.date | None = None
     position: str = ""
     since: dt.date | None = None
@@ -169,7 +174,7 @@ class PersonUpdateIn(Schema):
 
 
 class PersonMoveIn(Schema):
-    to_unit_id: int
+    to_unit_id: Id
     on: dt.date
     position: str = ""
 
@@ -218,36 +223,36 @@ class GroupCreateIn(Schema):
     code: str
     name: str
     kind: str
-    organiser_id: int
+    organiser_id: Id
     name_en: str = ""
     description: str = ""
-    rotation_ids: list[int] = []
+    rotation_ids: list[Id] = []
 
 
 class GroupUpdateIn(Schema):
     name: str | None = None
     description: str | None = None
-    rotation_ids: list[int] | None = None
+    rotation_ids: list[Id] | None = None
 
 
 class GroupYearIn(Schema):
-    member_ids: list[int]
-    head_id: int | None = None
-    deputy_id: int | None = None
+    member_ids: list[Id]
+    head_id: Id | None = None
+    deputy_id: Id | None = None
     head_selection: str = "election"
     decided_on: dt.date | None = None
 
 
 class NextYearIn(Schema):
     by: str = Field(description="rotation (luân phiên) hoặc election (bầu tại hội nghị tổng kết)")
-    head_id: int | None = None
-    deputy_id: int | None = None
+    head_id: Id | None = None
+    deputy_id: Id | None = None
     decided_on: dt.date | None = None
-    member_ids: list[int] | None = Field(None, description="Để trống = giữ các thành viên của năm trước")
+    member_ids: list[Id] | None = Field(None, description="Để trống = giữ các thành viên của năm trước")
 
 
 class HandoverIn(Schema):
-    to_year: int
+    to_year: Year
     handed_on: dt.date
     place: str = ""
     note: str = ""

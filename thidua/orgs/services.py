@@ -400,18 +400,19 @@ def units_merge(
 
     The predecessors close on `effective_date`, their active children move under the successor,
     and predecessor → successor links carry their history forward."""
-    if (into is None) == (new_unit is None):
-        raise DomainError(_("Chọn đơn vị tiếp nhận hoặc khai báo đơn vị mới."))
     closing = [u for u in predecessors if into is None or u.pk != into.pk]
-    if (into is not None and not closing) or (into is None and len(closing) < 2):
-        raise DomainError(_("Hợp nhất cần ít nhất hai đơn vị."))
-    if len({u.pk for u in closing}) != len(closing):
-        raise DomainError(_("Một đơn vị được chọn hai lần."))
+    # The right first: someone without it learns nothing about the units from the domain checks.
     if actor is not None:
         for unit in closing:
             require(actor, "unit.reorganise", unit)
         if into is not None:
             require(actor, "unit.reorganise", into)
+    if (into is None) == (new_unit is None):
+        raise DomainError(_("Chọn đơn vị tiếp nhận hoặc khai báo đơn vị mới."))
+    if (into is not None and not closing) or (into is None and len(closing) < 2):
+        raise DomainError(_("Hợp nhất cần ít nhất hai đơn vị."))
+    if len({u.pk for u in closing}) != len(closing):
+        raise DomainError(_("Một đơn vị được chọn hai lần."))
     if into is not None:
         _require_active(into, effective_date)
         successor = into
@@ -469,10 +470,10 @@ def unit_split(
     *, actor: Any, unit: Unit, into: Sequence[NewUnit], effective_date: dt.date, decision_ref: str = "", note: str = ""
 ) -> list[Unit]:
     """Split a unit into new units; the original closes and links to each of them."""
-    if len(into) < 2:
-        raise DomainError(_("Chia tách cần ít nhất hai đơn vị mới."))
     if actor is not None:
         require(actor, "unit.reorganise", unit)
+    if len(into) < 2:
+        raise DomainError(_("Chia tách cần ít nhất hai đơn vị mới."))
     if _active_children(unit, effective_date):
         raise DomainError(_("Hãy chuyển các đơn vị cấp dưới trước khi chia tách."))
     created = [

@@ -17,6 +17,8 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from thidua.accounts.permissions import can
+from thidua.campaigns.schemas import ReasonIn
+from thidua.core.bounds import Id
 from thidua.core.concurrency import parse_version
 from thidua.orgs.models import GroupYear, Person, Unit
 from thidua.scoring import calculation as calc
@@ -44,14 +46,14 @@ def _user(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
 
 
-def _gy(request: HttpRequest, pk: int) -> GroupYear:
+def _gy(request: HttpRequest, pk: Id) -> GroupYear:
     gy = get_object_or_404(GroupYear.objects.select_related("group__organiser", "head", "deputy"), pk=pk)
     if not can(_user(request), "group.view", gy):
         raise Http404
     return gy
 
 
-def _member(gy: GroupYear, pk: int | None) -> Unit:
+def _member(gy: GroupYear, pk: Id | None) -> Unit:
     if pk is None or pk not in member_ids(gy):
         raise Http404
     return Unit.objects.get(pk=pk)
@@ -143,19 +145,19 @@ def _agreement_out(agreement: Agreement) -> dict[str, Any]:
 
 
 @router.get("/years/{gy}/agreement", response=s.AgreementOut, summary="Giao ước và bảng tiêu chí")
-def agreement_get(request: HttpRequest, gy: int) -> dict[str, Any]:
+def agreement_get(request: HttpRequest, gy: Id) -> dict[str, Any]:
     agreement = get_object_or_404(Agreement, group_year=_gy(request, gy))
     return _agreement_out(agreement)
 
 
 @router.post("/years/{gy}/agreement", response={201: s.AgreementOut}, summary="Tạo giao ước")
-def agreement_create(request: HttpRequest, gy: int, body: s.AgreementIn) -> Status[dict[str, Any]]:
+def agreement_create(request: HttpRequest, gy: Id, body: s.AgreementIn) -> Status[dict[str, Any]]:
     agreement = services.agreement_create(actor=_user(request), group_year=_gy(request, gy), **body.model_dump())
     return Status(201, _agreement_out(agreement))
 
 
 @router.put("/years/{gy}/agreement/table", response=s.AgreementOut, summary="Thay toàn bộ bảng tiêu chí")
-def table_replace(request: HttpRequest, gy: int, body: s.TableIn) -> dict[str, Any]:
+def table_replace(request: HttpRequest, gy: Id, body: s.TableIn) -> dict[str, Any]:
     agreement = get_object_or_404(Agreement, group_year=_gy(request, gy))
     services.criteria_table_replace(
         actor=_user(request), agreement=agreement, rows=[i.model_dump() for i in body.items]
@@ -164,7 +166,7 @@ def table_replace(request: HttpRequest, gy: int, body: s.TableIn) -> dict[str, A
 
 
 @router.post("/years/{gy}/agreement/copy", response=s.AgreementOut, summary="Sao chép bảng tiêu chí năm trước")
-def table_copy(request: HttpRequest, gy: int) -> dict[str, Any]:
+def table_copy(request: HttpRequest, gy: Id) -> dict[str, Any]:
     group_year = _gy(request, gy)
     agreement = get_object_or_404(Agreement, group_year=group_year)
     source = services.previous_agreement(group_year)
@@ -175,7 +177,7 @@ def table_copy(request: HttpRequest, gy: int) -> dict[str, Any]:
 
 
 @router.post("/years/{gy}/agreement/sign", response={201: s.SignatureOut}, summary="Ký giao ước thay mặt đơn vị")
-def agreement_sign(request: HttpRequest, gy: int, body: s.SignIn) -> Status[dict[str, Any]]:
+def agreement_sign(request: HttpRequest, gy: Id, body: s.SignIn) -> Status[dict[str, Any]]:
     group_year = _gy(request, gy)
     agreement = get_object_or_404(Agreement, group_year=group_year)
     unit = _member(group_year, body.unit_id)
@@ -201,14 +203,14 @@ def _settings_out(gy: GroupYear) -> dict[str, Any]:
 
 
 @router.get("/years/{gy}/settings", response=s.SettingsIO, summary="Cấu hình chấm điểm của năm thi đua")
-def settings_get(request: HttpRequest, gy: int) -> dict[str, Any]:
+def settings_get(request: HttpRequest, gy: Id) -> dict[str, Any]:
     return _settings_out(_gy(request, gy))
 
 
 @router.put(
     "/years/{gy}/settings", response=s.SettingsIO, summary="Sửa cấu hình (hạn, cách chấm chéo, ngưỡng, chỉ tiêu)"
 )
-def settings_put(request: HttpRequest, gy: int, body: s.SettingsIO) -> dict[str, Any]:
+def settings_put(request: HttpRequest, gy: Id, body: s.SettingsIn) -> dict[str, Any]:
     group_year = _gy(request, gy)
     services.settings_update(actor=_user(request), group_year=group_year, **body.model_dump(exclude_unset=True))
     return _settings_out(group_year)
@@ -243,7 +245,7 @@ def _sheet_out(gy: GroupYear, sheet: ScoreSheet | None, unit: Unit, scorer: Unit
 
 
 @router.get("/years/{gy}/self/{unit}", response=s.SheetOut, summary="Phiếu tự chấm của một đơn vị")
-def self_get(request: HttpRequest, gy: int, unit: int) -> dict[str, Any]:
+def self_get(request: HttpRequest, gy: Id, unit: int) -> dict[str, Any]:
     group_year = _gy(request, gy)
     target = _member(group_year, unit)
     if not selectors.may_see_self_score(_user(request), group_year, target):
@@ -258,7 +260,7 @@ def _require_self_visible(request: HttpRequest, group_year: GroupYear, target: U
 
 
 @router.put("/years/{gy}/self/{unit}", response={200: s.SheetOut, **ERR}, summary="Lưu điểm tự chấm (từng mục)")
-def self_put(request: HttpRequest, gy: int, unit: int, body: s.MarksIn) -> Any:
+def self_put(request: HttpRequest, gy: Id, unit: int, body: s.MarksIn) -> Any:
     group_year = _gy(request, gy)
     target = _member(group_year, unit)
     _require_self_visible(request, group_year, target)
@@ -277,7 +279,7 @@ def self_put(request: HttpRequest, gy: int, unit: int, body: s.MarksIn) -> Any:
 
 
 @router.post("/years/{gy}/self/{unit}/submit", response={200: s.SheetOut, **ERR}, summary="Gửi phiếu tự chấm")
-def self_submit(request: HttpRequest, gy: int, unit: int) -> Any:
+def self_submit(request: HttpRequest, gy: Id, unit: int) -> Any:
     group_year = _gy(request, gy)
     target = _member(group_year, unit)
     _require_self_visible(request, group_year, target)
@@ -292,7 +294,7 @@ def self_submit(request: HttpRequest, gy: int, unit: int) -> Any:
 
 
 @router.get("/years/{gy}/assignments", response=list[s.AssignmentOut], summary="Các lượt chấm chéo của người dùng")
-def assignments(request: HttpRequest, gy: int) -> list[dict[str, Any]]:
+def assignments(request: HttpRequest, gy: Id) -> list[dict[str, Any]]:
     tasks = selectors.cross_tasks(_user(request), _gy(request, gy))
     return [
         {
@@ -305,13 +307,13 @@ def assignments(request: HttpRequest, gy: int) -> list[dict[str, Any]]:
 
 
 @router.post("/years/{gy}/assignments", response=list[s.AssignmentOut], summary="Phân công chấm chéo theo cấu hình")
-def assignments_generate(request: HttpRequest, gy: int) -> list[dict[str, Any]]:
+def assignments_generate(request: HttpRequest, gy: Id) -> list[dict[str, Any]]:
     group_year = _gy(request, gy)
     made = services.cross_assignments_generate(actor=_user(request), group_year=group_year)
     return [{"scorer": _ref(a.scorer), "unit": _ref(a.unit), "status": "none"} for a in made]
 
 
-def _cross_pair(request: HttpRequest, gy: int, scorer: int, unit: int) -> tuple[GroupYear, Unit, Unit]:
+def _cross_pair(request: HttpRequest, gy: Id, scorer: int, unit: int) -> tuple[GroupYear, Unit, Unit]:
     group_year = _gy(request, gy)
     by, target = _member(group_year, scorer), _member(group_year, unit)
     user = _user(request)
@@ -334,13 +336,13 @@ def _cross_out(request: HttpRequest, group_year: GroupYear, by: Unit, target: Un
 @router.get(
     "/years/{gy}/cross/{scorer}/{unit}", response=s.SheetOut, summary="Phiếu chấm chéo (điểm người khác sau khi gửi)"
 )
-def cross_get(request: HttpRequest, gy: int, scorer: int, unit: int) -> dict[str, Any]:
+def cross_get(request: HttpRequest, gy: Id, scorer: int, unit: int) -> dict[str, Any]:
     group_year, by, target = _cross_pair(request, gy, scorer, unit)
     return _cross_out(request, group_year, by, target)
 
 
 @router.put("/years/{gy}/cross/{scorer}/{unit}", response={200: s.SheetOut, **ERR}, summary="Lưu điểm chấm chéo")
-def cross_put(request: HttpRequest, gy: int, scorer: int, unit: int, body: s.MarksIn) -> Any:
+def cross_put(request: HttpRequest, gy: Id, scorer: int, unit: int, body: s.MarksIn) -> Any:
     group_year, by, target = _cross_pair(request, gy, scorer, unit)
     try:
         services.cross_marks_save(
@@ -354,7 +356,7 @@ def cross_put(request: HttpRequest, gy: int, scorer: int, unit: int, body: s.Mar
 @router.post(
     "/years/{gy}/cross/{scorer}/{unit}/submit", response={200: s.SheetOut, **ERR}, summary="Gửi phiếu chấm chéo"
 )
-def cross_submit(request: HttpRequest, gy: int, scorer: int, unit: int) -> Any:
+def cross_submit(request: HttpRequest, gy: Id, scorer: int, unit: int) -> Any:
     group_year, by, target = _cross_pair(request, gy, scorer, unit)
     sheet = get_object_or_404(ScoreSheet, group_year=group_year, unit=target, scorer=by, kind=SheetKind.CROSS)
     try:
@@ -387,7 +389,7 @@ def _moderation_out(group_year: GroupYear, unit: Unit) -> dict[str, Any]:
     }
 
 
-def _moderator(request: HttpRequest, gy: int, unit: int) -> tuple[GroupYear, Unit]:
+def _moderator(request: HttpRequest, gy: Id, unit: int) -> tuple[GroupYear, Unit]:
     group_year = _gy(request, gy)
     target = _member(group_year, unit)
     user = _user(request)
@@ -397,12 +399,12 @@ def _moderator(request: HttpRequest, gy: int, unit: int) -> tuple[GroupYear, Uni
 
 
 @router.get("/years/{gy}/moderation/{unit}", response=s.ModerationOut, summary="Tự chấm, chấm chéo và điểm thẩm định")
-def moderation_get(request: HttpRequest, gy: int, unit: int) -> dict[str, Any]:
+def moderation_get(request: HttpRequest, gy: Id, unit: int) -> dict[str, Any]:
     return _moderation_out(*_moderator(request, gy, unit))
 
 
 @router.put("/years/{gy}/moderation/{unit}", response={200: s.ModerationOut, **ERR}, summary="Thẩm định (có lý do)")
-def moderation_put(request: HttpRequest, gy: int, unit: int, body: s.ModerationIn) -> Any:
+def moderation_put(request: HttpRequest, gy: Id, unit: int, body: s.ModerationIn) -> Any:
     group_year, target = _moderator(request, gy, unit)
     try:
         services.moderation_save(
@@ -421,7 +423,7 @@ def moderation_put(request: HttpRequest, gy: int, unit: int, body: s.ModerationI
 @router.get(
     "/years/{gy}/result/{unit}", response=list[s.ResultLineOut], summary="Kết quả thẩm định đã công bố của đơn vị"
 )
-def result_get(request: HttpRequest, gy: int, unit: int) -> list[dict[str, Any]]:
+def result_get(request: HttpRequest, gy: Id, unit: int) -> list[dict[str, Any]]:
     group_year = _gy(request, gy)
     target = _member(group_year, unit)
     probe = ScoreSheet(group_year=group_year, unit=target, scorer=target, kind=SheetKind.SELF)
@@ -443,7 +445,7 @@ def result_get(request: HttpRequest, gy: int, unit: int) -> list[dict[str, Any]]
 
 
 @router.get("/years/{gy}/flags", response=list[s.FlagOut], summary="Người chấm lệch (để cụm trưởng xem xét)")
-def flags(request: HttpRequest, gy: int) -> list[dict[str, Any]]:
+def flags(request: HttpRequest, gy: Id) -> list[dict[str, Any]]:
     group_year = _gy(request, gy)
     if not can(_user(request), "score.moderate", group_year):
         raise Http404
@@ -473,7 +475,7 @@ def _ranking_out(group_year: GroupYear) -> list[dict[str, Any]]:
 
 
 @router.get("/years/{gy}/ranking", response=list[s.RankRowOut], summary="Bảng xếp hạng")
-def ranking_get(request: HttpRequest, gy: int) -> list[dict[str, Any]]:
+def ranking_get(request: HttpRequest, gy: Id) -> list[dict[str, Any]]:
     group_year = _gy(request, gy)
     user = _user(request)
     conference = selectors.conference_of(group_year)
@@ -486,7 +488,7 @@ def ranking_get(request: HttpRequest, gy: int) -> list[dict[str, Any]]:
 @router.post(
     "/years/{gy}/ranking", response=list[s.RankRowOut], summary="Tính xếp hạng (bằng điểm: đánh dấu cần bỏ phiếu)"
 )
-def ranking_compute(request: HttpRequest, gy: int, body: s.RankIn) -> list[dict[str, Any]]:
+def ranking_compute(request: HttpRequest, gy: Id, body: s.RankIn) -> list[dict[str, Any]]:
     group_year = _gy(request, gy)
     services.ranking_compute(actor=_user(request), group_year=group_year, ballot_order=body.ballot_order)
     return _ranking_out(group_year)
@@ -526,18 +528,18 @@ def _conference_out(group_year: GroupYear) -> dict[str, Any]:
 
 
 @router.get("/years/{gy}/conference", response=s.ConferenceOut, summary="Hội nghị tổng kết")
-def conference_get(request: HttpRequest, gy: int) -> dict[str, Any]:
+def conference_get(request: HttpRequest, gy: Id) -> dict[str, Any]:
     return _conference_out(_gy(request, gy))
 
 
 @router.put("/years/{gy}/conference", response=s.ConferenceOut, summary="Lập hoặc sửa hội nghị tổng kết")
-def conference_put(request: HttpRequest, gy: int, body: s.ConferenceIn) -> dict[str, Any]:
+def conference_put(request: HttpRequest, gy: Id, body: s.ConferenceIn) -> dict[str, Any]:
     group_year = _gy(request, gy)
     services.conference_save(actor=_user(request), group_year=group_year, **body.model_dump())
     return _conference_out(group_year)
 
 
-def _conference(request: HttpRequest, gy: int) -> Any:
+def _conference(request: HttpRequest, gy: Id) -> Any:
     group_year = _gy(request, gy)
     conference = selectors.conference_of(group_year)
     if conference is None:
@@ -546,7 +548,7 @@ def _conference(request: HttpRequest, gy: int) -> Any:
 
 
 @router.put("/years/{gy}/conference/attendance", response=s.ConferenceOut, summary="Điểm danh")
-def attendance_put(request: HttpRequest, gy: int, body: list[s.AttendanceIn]) -> dict[str, Any]:
+def attendance_put(request: HttpRequest, gy: Id, body: list[s.AttendanceIn]) -> dict[str, Any]:
     group_year, conference = _conference(request, gy)
     rows = {a.unit_id: a.model_dump() for a in body}
     services.attendance_set(actor=_user(request), conference=conference, rows=rows)
@@ -554,14 +556,14 @@ def attendance_put(request: HttpRequest, gy: int, body: list[s.AttendanceIn]) ->
 
 
 @router.post("/years/{gy}/conference/approve", response=s.ConferenceOut, summary="Thông qua bảng điểm")
-def conference_approve(request: HttpRequest, gy: int) -> dict[str, Any]:
+def conference_approve(request: HttpRequest, gy: Id) -> dict[str, Any]:
     group_year, conference = _conference(request, gy)
     services.conference_approve_table(actor=_user(request), conference=conference)
     return _conference_out(group_year)
 
 
 @router.post("/years/{gy}/conference/leading", response=s.ConferenceOut, summary="Suy tôn đơn vị dẫn đầu")
-def conference_leading(request: HttpRequest, gy: int) -> dict[str, Any]:
+def conference_leading(request: HttpRequest, gy: Id) -> dict[str, Any]:
     group_year, conference = _conference(request, gy)
     services.conference_leading_unit(actor=_user(request), conference=conference)
     return _conference_out(group_year)
@@ -572,7 +574,7 @@ def conference_leading(request: HttpRequest, gy: int) -> dict[str, Any]:
     response={200: s.ConferenceOut, **ERR},
     summary="Đề nghị khen thưởng trong chỉ tiêu",
 )
-def conference_nominations(request: HttpRequest, gy: int, body: s.NominationsIn) -> Any:
+def conference_nominations(request: HttpRequest, gy: Id, body: s.NominationsIn) -> Any:
     group_year, conference = _conference(request, gy)
     requested = {award: [_member(group_year, pk) for pk in ids] for award, ids in body.nominations.items()}
     try:
@@ -585,7 +587,7 @@ def conference_nominations(request: HttpRequest, gy: int, body: s.NominationsIn)
 @router.post(
     "/years/{gy}/conference/next-head", response=s.ConferenceOut, summary="Trưởng, phó năm sau (bầu hoặc luân phiên)"
 )
-def conference_next_head(request: HttpRequest, gy: int, body: s.NextHeadIn) -> dict[str, Any]:
+def conference_next_head(request: HttpRequest, gy: Id, body: s.NextHeadIn) -> dict[str, Any]:
     group_year, conference = _conference(request, gy)
     services.conference_next_head(
         actor=_user(request),
@@ -600,7 +602,7 @@ def conference_next_head(request: HttpRequest, gy: int, body: s.NextHeadIn) -> d
 
 
 @router.get("/years/{gy}/documents/{kind}.{fmt}", summary="Biên bản (minutes) hoặc bảng điểm (scores): docx, pdf, xlsx")
-def document(request: HttpRequest, gy: int, kind: str, fmt: str) -> HttpResponse:
+def document(request: HttpRequest, gy: Id, kind: str, fmt: str) -> HttpResponse:
     group_year = _gy(request, gy)
     user = _user(request)
     conference = selectors.conference_of(group_year)
@@ -621,7 +623,7 @@ def document(request: HttpRequest, gy: int, kind: str, fmt: str) -> HttpResponse
 # --------------------------------------------------------------------------- registrations
 
 
-def _round(request: HttpRequest, pk: int) -> RegistrationRound:
+def _round(request: HttpRequest, pk: Id) -> RegistrationRound:
     rnd = get_object_or_404(RegistrationRound, pk=pk)
     if rnd not in selectors.rounds_for_user(_user(request)):
         raise Http404
@@ -687,7 +689,7 @@ def round_create(request: HttpRequest, body: s.RoundIn) -> Status[dict[str, Any]
 
 
 @router.get("/rounds/{pk}/registrations", response=list[s.RegistrationOut], summary="Các bản đăng ký được xem")
-def registrations(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
+def registrations(request: HttpRequest, pk: Id) -> list[dict[str, Any]]:
     rnd = _round(request, pk)
     return [_registration_out(r) for r in selectors.registrations_for_user(_user(request), rnd)]
 
@@ -695,7 +697,7 @@ def registrations(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
 @router.post(
     "/rounds/{pk}/units/{unit}", response=s.RegistrationOut, summary="Bản đăng ký của một đơn vị (tạo nếu chưa có)"
 )
-def registration_open(request: HttpRequest, pk: int, unit: int) -> dict[str, Any]:
+def registration_open(request: HttpRequest, pk: Id, unit: int) -> dict[str, Any]:
     rnd = _round(request, pk)
     target = get_object_or_404(Unit, pk=unit)
     return _registration_out(services.registration_open(actor=_user(request), round=rnd, unit=target))
@@ -707,7 +709,7 @@ def registration_open(request: HttpRequest, pk: int, unit: int) -> dict[str, Any
     summary="Nhập đăng ký từ .xlsx/.csv (chạy thử nếu apply=false); 422 kèm các lỗi khi tệp bị từ chối",
 )
 def registration_import(
-    request: HttpRequest, pk: int, file: File[UploadedFile], apply: Form[bool] = False
+    request: HttpRequest, pk: Id, file: File[UploadedFile], apply: Form[bool] = False
 ) -> Status[dict[str, Any]]:
     rnd = _round(request, pk)
     result = import_registrations(actor=_user(request), round=rnd, file=file, filename=file.name or "", apply=apply)
@@ -721,7 +723,7 @@ def registration_import(
     return Status(200 if result.ok else 422, body)
 
 
-def _registration(request: HttpRequest, pk: int) -> Registration:
+def _registration(request: HttpRequest, pk: Id) -> Registration:
     reg = get_object_or_404(Registration.objects.select_related("round", "unit"), pk=pk)
     if not selectors.may_see_registration(_user(request), reg):
         raise Http404
@@ -729,12 +731,12 @@ def _registration(request: HttpRequest, pk: int) -> Registration:
 
 
 @router.get("/registrations/{pk}", response=s.RegistrationOut, summary="Một bản đăng ký")
-def registration_get(request: HttpRequest, pk: int) -> dict[str, Any]:
+def registration_get(request: HttpRequest, pk: Id) -> dict[str, Any]:
     return _registration_out(_registration(request, pk))
 
 
 @router.post("/registrations/{pk}/entries", response={201: s.RegistrationOut}, summary="Thêm danh hiệu đăng ký")
-def entry_add(request: HttpRequest, pk: int, body: s.EntryIn) -> Status[dict[str, Any]]:
+def entry_add(request: HttpRequest, pk: Id, body: s.EntryIn) -> Status[dict[str, Any]]:
     reg = _registration(request, pk)
     person = get_object_or_404(Person, pk=body.person_id) if body.person_id else None
     services.registration_entry_add(
@@ -750,7 +752,7 @@ def entry_add(request: HttpRequest, pk: int, body: s.EntryIn) -> Status[dict[str
 
 
 @router.delete("/registrations/{pk}/entries/{entry}", response=s.RegistrationOut, summary="Bỏ danh hiệu đăng ký")
-def entry_remove(request: HttpRequest, pk: int, entry: int) -> dict[str, Any]:
+def entry_remove(request: HttpRequest, pk: Id, entry: int) -> dict[str, Any]:
     reg = _registration(request, pk)
     target = get_object_or_404(RegistrationEntry, pk=entry, registration=reg)
     target.registration = reg
@@ -759,7 +761,7 @@ def entry_remove(request: HttpRequest, pk: int, entry: int) -> dict[str, Any]:
 
 
 @router.post("/registrations/{pk}/submit", response=s.RegistrationOut, summary="Gửi bản đăng ký")
-def registration_submit(request: HttpRequest, pk: int) -> dict[str, Any]:
+def registration_submit(request: HttpRequest, pk: Id) -> dict[str, Any]:
     reg = _registration(request, pk)
     return _registration_out(
         services.registration_submit(actor=_user(request), registration=reg, expected_version=_seen(request))
@@ -767,7 +769,7 @@ def registration_submit(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/registrations/{pk}/confirm", response=s.RegistrationOut, summary="Cấp trên xác nhận")
-def registration_confirm(request: HttpRequest, pk: int) -> dict[str, Any]:
+def registration_confirm(request: HttpRequest, pk: Id) -> dict[str, Any]:
     reg = _registration(request, pk)
     return _registration_out(
         services.registration_confirm(actor=_user(request), registration=reg, expected_version=_seen(request))
@@ -775,7 +777,7 @@ def registration_confirm(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/registrations/{pk}/return", response=s.RegistrationOut, summary="Cấp trên trả lại (có lý do)")
-def registration_return(request: HttpRequest, pk: int, body: s.ReasonIn) -> dict[str, Any]:
+def registration_return(request: HttpRequest, pk: Id, body: ReasonIn) -> dict[str, Any]:
     reg = _registration(request, pk)
     return _registration_out(
         services.registration_return(
@@ -785,7 +787,7 @@ def registration_return(request: HttpRequest, pk: int, body: s.ReasonIn) -> dict
 
 
 @router.put("/registrations/{pk}/results", response=s.RegistrationOut, summary="Kết quả cuối năm (đạt / không đạt)")
-def registration_results(request: HttpRequest, pk: int, body: s.ResultsIn) -> dict[str, Any]:
+def registration_results(request: HttpRequest, pk: Id, body: s.ResultsIn) -> dict[str, Any]:
     reg = _registration(request, pk)
     services.registration_results_record(
         actor=_user(request), registration=reg, results=body.results, expected_version=_seen(request)

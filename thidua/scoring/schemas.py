@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 
+from thidua.core.bounds import ID_KEYS, Amount, Between, Id, SmallCount, Year
+from thidua.orgs.schemas import UnitRef
 
-class UnitRef(Schema):
-    id: int
-    code: str
-    name: str
+Points = Annotated[Decimal, Between(Decimal(0), Decimal("99999.99"))]  # DecimalField(max_digits=7, decimal_places=2)
 
 
 class ProblemOut(Schema):
@@ -22,9 +21,11 @@ class ProblemOut(Schema):
 
 
 class ProblemsOut(Schema):
+    """A refusal with its reasons; a body that is not JSON at all gets only `detail` (django-ninja's 400)."""
+
     detail: str
-    code: str
-    problems: list[ProblemOut]
+    code: str = "bad_request"
+    problems: list[ProblemOut] = []
 
 
 class YearOut(Schema):
@@ -48,13 +49,13 @@ class YearOut(Schema):
 class ItemIn(Schema):
     code: str
     title: str
-    max_points: Decimal | str
+    max_points: Points | str
     kind: str = "node"
     parent: str = Field("", description="Mã mục cha (trống cho nhóm tiêu chí, dòng thưởng, dòng trừ)")
     guidance: str = ""
     indicator_code: str = ""
-    indicator_full_at: Decimal | str | None = None
-    indicator_zero_below: Decimal | str | None = None
+    indicator_full_at: Amount | str | None = None
+    indicator_zero_below: Amount | str | None = None
     indicator_lower_is_better: bool = False
 
 
@@ -80,9 +81,9 @@ class SignatureOut(Schema):
 class AgreementIn(Schema):
     title: str = ""
     text: str = ""
-    max_points: Decimal | str = Decimal(100)
-    bonus_cap: Decimal | str = Decimal(0)
-    penalty_cap: Decimal | str = Decimal(0)
+    max_points: Points | str = Decimal(100)
+    bonus_cap: Points | str = Decimal(0)
+    penalty_cap: Points | str = Decimal(0)
     children_rule: str = "equal"
 
 
@@ -106,7 +107,7 @@ class TableIn(Schema):
 
 
 class SignIn(Schema):
-    unit_id: int
+    unit_id: Id
     signer_name: str
     signer_position: str = ""
 
@@ -127,6 +128,18 @@ class SettingsIO(Schema):
     bands: dict[str, Any] = {}
     quotas: list[dict[str, Any]] = []
     quorum_share: str = "2/3"
+
+
+class SettingsIn(SettingsIO):
+    """The settings as written: each number bounded to its column (see scoring.models)."""
+
+    rotation_peers: SmallCount = 2
+    trim_share: Annotated[Decimal, Between(Decimal(0), Decimal("0.499"))] = Decimal("0.2")
+    outlier_k: Annotated[Decimal, Between(Decimal(0), Decimal("999.99"))] = Decimal(3)
+    outlier_min_gap: Annotated[Decimal, Between(Decimal(0), Decimal("99999.99"))] = Decimal(5)
+    outlier_flat_ratio: Annotated[Decimal, Between(Decimal(0), Decimal(1))] = Decimal("0.25")
+    outlier_min_units: SmallCount = 3
+    outlier_min_other_scorers: SmallCount = 2
 
 
 class MarksIn(Schema):
@@ -235,13 +248,13 @@ class ConferenceIn(Schema):
 
 
 class AttendanceIn(Schema):
-    unit_id: int
+    unit_id: Id
     present: bool
     representative: str = ""
     position: str = ""
 
 
-class QuorumOut(Schema):
+class ConferenceQuorumOut(Schema):
     present: int
     members: int
     required: int
@@ -254,8 +267,8 @@ class NominationsIn(Schema):
 
 class NextHeadIn(Schema):
     by: str = Field(description="election | rotation")
-    head_id: int | None = None
-    deputy_id: int | None = None
+    head_id: Id | None = None
+    deputy_id: Id | None = None
     election_note: str = ""
     record_handover: bool = False
 
@@ -266,7 +279,7 @@ class ConferenceOut(Schema):
     chair_name: str
     secretary_name: str
     minutes_number: str
-    quorum: QuorumOut
+    quorum: ConferenceQuorumOut
     table_approved: bool
     leading_unit: UnitRef | None
     leading_title: str
@@ -277,11 +290,11 @@ class ConferenceOut(Schema):
 
 
 class RoundIn(Schema):
-    organiser_id: int
-    year: int
+    organiser_id: Id
+    year: Year
     title: str
     deadline: dt.date
-    group_year_id: int | None = None
+    group_year_id: Id | None = None
     note: str = ""
 
 
@@ -297,7 +310,7 @@ class RoundOut(Schema):
 class EntryIn(Schema):
     subject: str
     title_code: str
-    person_id: int | None = None
+    person_id: Id | None = None
     note: str = ""
 
 
@@ -319,12 +332,8 @@ class RegistrationOut(Schema):
     entries: list[EntryOut]
 
 
-class ReasonIn(Schema):
-    reason: str
-
-
 class ResultsIn(Schema):
-    results: dict[int, bool | None]
+    results: dict[Id, bool | None] = Field(json_schema_extra=ID_KEYS)
 
 
 class ImportOut(Schema):

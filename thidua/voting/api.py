@@ -22,6 +22,7 @@ from ninja.responses import Status
 
 from thidua.accounts.models import User
 from thidua.accounts.permissions import can
+from thidua.core.bounds import Id
 from thidua.core.errors import DomainError, PermissionDeniedError
 from thidua.orgs.models import Unit
 from thidua.voting import minutes, selectors, services
@@ -36,20 +37,20 @@ def _user(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
 
 
-def _council(request: HttpRequest, pk: int) -> Council:
+def _council(request: HttpRequest, pk: Id) -> Council:
     council = get_object_or_404(Council.objects.select_related("unit"), pk=pk)
     if not selectors.council_visible(_user(request), council):
         raise Http404
     return council
 
 
-def _session(request: HttpRequest, pk: int) -> BallotSession:
+def _session(request: HttpRequest, pk: Id) -> BallotSession:
     session = get_object_or_404(BallotSession.objects.select_related("council", "council__unit"), pk=pk)
     _council(request, session.council_id)
     return session
 
 
-def _unit(request: HttpRequest, pk: int | None, action: str = "ballot.manage") -> Unit | None:
+def _unit(request: HttpRequest, pk: Id | None, action: str = "ballot.manage") -> Unit | None:
     if pk is None:
         return None
     unit = Unit.objects.filter(pk=pk).first()
@@ -174,7 +175,7 @@ def council_create(request: HttpRequest, payload: s.CouncilIn) -> Status[Any]:
 
 
 @router.get("/councils/{int:council_id}", response=s.CouncilDetailOut, summary="Hội đồng và thành viên tại một ngày")
-def council_detail(request: HttpRequest, council_id: int, day: dt.date | None = None) -> dict[str, Any]:
+def council_detail(request: HttpRequest, council_id: Id, day: dt.date | None = None) -> dict[str, Any]:
     council = _council(request, council_id)
     day = day or timezone.localdate()
     roster = selectors.roster_on(council, day)
@@ -182,7 +183,7 @@ def council_detail(request: HttpRequest, council_id: int, day: dt.date | None = 
 
 
 @router.post("/councils/{int:council_id}/members", response={201: s.MemberOut}, summary="Thêm thành viên (có thời hạn)")
-def member_add(request: HttpRequest, council_id: int, payload: s.MemberIn) -> Status[Any]:
+def member_add(request: HttpRequest, council_id: Id, payload: s.MemberIn) -> Status[Any]:
     council = _council(request, council_id)
     user = User.objects.filter(pk=payload.user_id).first()
     if user is None:
@@ -200,7 +201,7 @@ def member_add(request: HttpRequest, council_id: int, payload: s.MemberIn) -> St
 
 
 @router.post("/members/{int:member_id}/end", response=s.MemberOut, summary="Thôi là thành viên từ một ngày")
-def member_end(request: HttpRequest, member_id: int, payload: s.MemberEndIn) -> dict[str, Any]:
+def member_end(request: HttpRequest, member_id: Id, payload: s.MemberEndIn) -> dict[str, Any]:
     member = get_object_or_404(CouncilMember.objects.select_related("council", "user"), pk=member_id)
     _council(request, member.council_id)
     return _member_out(services.member_end(actor=_user(request), member=member, valid_to=payload.valid_to))
@@ -222,7 +223,7 @@ def rule_create(request: HttpRequest, payload: s.RuleIn) -> Status[Any]:
 
 
 @router.get("/sessions", response=list[s.SessionOut], summary="Các phiên bỏ phiếu người dùng được xem")
-def session_list(request: HttpRequest, council_id: int | None = None) -> list[dict[str, Any]]:
+def session_list(request: HttpRequest, council_id: Id | None = None) -> list[dict[str, Any]]:
     council = _council(request, council_id) if council_id is not None else None
     return [_session_out(x) for x in selectors.sessions_for_user(_user(request), council=council)[:500]]
 
@@ -236,12 +237,12 @@ def session_create(request: HttpRequest, payload: s.SessionIn) -> Status[Any]:
 
 
 @router.get("/sessions/{int:session_id}", response=s.SessionDetailOut, summary="Chi tiết phiên, ứng viên, điều kiện")
-def session_detail(request: HttpRequest, session_id: int) -> dict[str, Any]:
+def session_detail(request: HttpRequest, session_id: Id) -> dict[str, Any]:
     return _detail_out(request, _session(request, session_id))
 
 
 @router.patch("/sessions/{int:session_id}", response=s.SessionDetailOut, summary="Sửa phiên đang chuẩn bị")
-def session_update(request: HttpRequest, session_id: int, payload: s.SessionPatch) -> dict[str, Any]:
+def session_update(request: HttpRequest, session_id: Id, payload: s.SessionPatch) -> dict[str, Any]:
     session = _session(request, session_id)
     fields = payload.dict(exclude_unset=True)
     session = services.session_update(actor=_user(request), session=session, **fields)
@@ -249,7 +250,7 @@ def session_update(request: HttpRequest, session_id: int, payload: s.SessionPatc
 
 
 @router.post("/sessions/{int:session_id}/candidates", response={201: s.CandidateOut}, summary="Thêm ứng viên")
-def candidate_add(request: HttpRequest, session_id: int, payload: s.CandidateIn) -> Status[Any]:
+def candidate_add(request: HttpRequest, session_id: Id, payload: s.CandidateIn) -> Status[Any]:
     session = _session(request, session_id)
     unit = _unit(request, payload.unit_id, "unit.view")
     candidate = services.candidate_add(
@@ -264,7 +265,7 @@ def candidate_add(request: HttpRequest, session_id: int, payload: s.CandidateIn)
 
 
 @router.delete("/candidates/{int:candidate_id}", response={204: None}, summary="Bỏ ứng viên")
-def candidate_remove(request: HttpRequest, candidate_id: int) -> Status[Any]:
+def candidate_remove(request: HttpRequest, candidate_id: Id) -> Status[Any]:
     candidate = get_object_or_404(Candidate, pk=candidate_id)
     _session(request, candidate.session_id)
     services.candidate_remove(actor=_user(request), candidate=candidate)
@@ -289,7 +290,7 @@ def _roll_out(session: BallotSession) -> list[dict[str, Any]]:
 @router.get(
     "/sessions/{int:session_id}/roll", response=list[s.RollOut], summary="Điểm danh (ai có mặt, ai đã bỏ phiếu)"
 )
-def roll_get(request: HttpRequest, session_id: int) -> list[dict[str, Any]]:
+def roll_get(request: HttpRequest, session_id: Id) -> list[dict[str, Any]]:
     session = _session(request, session_id)
     if not selectors.can_manage(_user(request), session.council):
         raise PermissionDeniedError(action="ballot.manage")
@@ -297,20 +298,20 @@ def roll_get(request: HttpRequest, session_id: int) -> list[dict[str, Any]]:
 
 
 @router.put("/sessions/{int:session_id}/roll", response=list[s.RollOut], summary="Ghi điểm danh")
-def roll_put(request: HttpRequest, session_id: int, payload: s.RollIn) -> list[dict[str, Any]]:
+def roll_put(request: HttpRequest, session_id: Id, payload: s.RollIn) -> list[dict[str, Any]]:
     session = _session(request, session_id)
     services.roll_call_record(actor=_user(request), session=session, statuses=payload.statuses)
     return _roll_out(session)
 
 
 @router.post("/sessions/{int:session_id}/open", response=s.SessionDetailOut, summary="Mở bỏ phiếu")
-def session_open(request: HttpRequest, session_id: int) -> dict[str, Any]:
+def session_open(request: HttpRequest, session_id: Id) -> dict[str, Any]:
     session = services.session_open(actor=_user(request), session=_session(request, session_id))
     return _detail_out(request, session)
 
 
 @router.post("/sessions/{int:session_id}/ballot", response={201: s.VotedOut}, summary="Bỏ phiếu (thành viên có mặt)")
-def ballot_cast(request: HttpRequest, session_id: int, payload: s.BallotIn) -> Status[Any]:
+def ballot_cast(request: HttpRequest, session_id: Id, payload: s.BallotIn) -> Status[Any]:
     session = _session(request, session_id)
     services.ballot_cast(actor=_user(request), session=session, marks=payload.marks)
     return Status(201, {"voted": True, "detail": _("Bạn đã bỏ phiếu")})
@@ -326,7 +327,7 @@ def _box_out(session: BallotSession) -> dict[str, Any]:
     response={201: s.VotedOut},
     summary="Bước 1: thư ký nhận phiếu bằng văn bản của một thành viên (không có nội dung)",
 )
-def paper_receive(request: HttpRequest, session_id: int, payload: s.ReceiptIn) -> Status[Any]:
+def paper_receive(request: HttpRequest, session_id: Id, payload: s.ReceiptIn) -> Status[Any]:
     session = _session(request, session_id)
     member = User.objects.filter(pk=payload.member_id).first()
     if member is None:
@@ -336,7 +337,7 @@ def paper_receive(request: HttpRequest, session_id: int, payload: s.ReceiptIn) -
 
 
 @router.get("/sessions/{int:session_id}/box", response=s.BoxOut, summary="Hòm phiếu: số phiếu đã nhận, đã nhập")
-def paper_box(request: HttpRequest, session_id: int) -> dict[str, Any]:
+def paper_box(request: HttpRequest, session_id: Id) -> dict[str, Any]:
     session = _session(request, session_id)
     if not selectors.can_manage(_user(request), session.council):
         raise PermissionDeniedError(action="ballot.manage")
@@ -344,7 +345,7 @@ def paper_box(request: HttpRequest, session_id: int) -> dict[str, Any]:
 
 
 @router.post("/sessions/{int:session_id}/box/close", response=s.BoxOut, summary="Niêm phong hòm phiếu")
-def paper_box_close(request: HttpRequest, session_id: int) -> dict[str, Any]:
+def paper_box_close(request: HttpRequest, session_id: Id) -> dict[str, Any]:
     session = services.paper_box_close(actor=_user(request), session=_session(request, session_id))
     return _box_out(session)
 
@@ -354,7 +355,7 @@ def paper_box_close(request: HttpRequest, session_id: int) -> dict[str, Any]:
     response={201: s.BoxOut},
     summary="Bước 2: nhập nội dung một phiếu lấy từ hòm đã niêm phong (không gắn thành viên)",
 )
-def paper_enter(request: HttpRequest, session_id: int, payload: s.PaperIn) -> Status[Any]:
+def paper_enter(request: HttpRequest, session_id: Id, payload: s.PaperIn) -> Status[Any]:
     session = _session(request, session_id)
     services.paper_enter(
         actor=_user(request), session=session, marks=payload.marks, spoiled=payload.spoiled, blank=payload.blank
@@ -363,14 +364,14 @@ def paper_enter(request: HttpRequest, session_id: int, payload: s.PaperIn) -> St
 
 
 @router.post("/sessions/{int:session_id}/close", response=s.ResultOut, summary="Kết thúc và kiểm phiếu")
-def session_close(request: HttpRequest, session_id: int) -> dict[str, Any]:
+def session_close(request: HttpRequest, session_id: Id) -> dict[str, Any]:
     session = _session(request, session_id)
     services.session_close(actor=_user(request), session=session)
     return selectors.result_data(BallotSession.objects.get(pk=session.pk))
 
 
 @router.get("/sessions/{int:session_id}/result", response=s.ResultOut, summary="Kết quả kiểm phiếu (sau khi kết thúc)")
-def session_result(request: HttpRequest, session_id: int) -> dict[str, Any]:
+def session_result(request: HttpRequest, session_id: Id) -> dict[str, Any]:
     session = _session(request, session_id)
     if session.status != SessionStatus.CLOSED:
         raise DomainError(
@@ -380,7 +381,7 @@ def session_result(request: HttpRequest, session_id: int) -> dict[str, Any]:
 
 
 @router.get("/sessions/{int:session_id}/papers", response=list[s.PaperOut], summary="Các phiếu, theo nội dung")
-def papers_list(request: HttpRequest, session_id: int) -> list[dict[str, Any]]:
+def papers_list(request: HttpRequest, session_id: Id) -> list[dict[str, Any]]:
     listed = selectors.papers_for_user(_user(request), _session(request, session_id))
     if listed is None:
         raise Http404
@@ -388,7 +389,7 @@ def papers_list(request: HttpRequest, session_id: int) -> list[dict[str, Any]]:
 
 
 @router.get("/sessions/{int:session_id}/minutes.{fmt}", summary="Biên bản kiểm phiếu (.docx, .pdf)")
-def minutes_download(request: HttpRequest, session_id: int, fmt: str) -> HttpResponse:
+def minutes_download(request: HttpRequest, session_id: Id, fmt: str) -> HttpResponse:
     session = _session(request, session_id)
     if fmt not in minutes.FORMATS:
         raise Http404

@@ -8,9 +8,11 @@ import datetime as dt
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from thidua.core.bounds import ID_KEYS, Count, Id
+
 
 class CouncilIn(Schema):
-    unit_id: int
+    unit_id: Id
     name: str
     note: str = ""
 
@@ -40,7 +42,7 @@ class CouncilDetailOut(CouncilOut):
 
 
 class MemberIn(Schema):
-    user_id: int
+    user_id: Id
     valid_from: dt.date
     valid_to: dt.date | None = None
     position: str = "member"
@@ -57,7 +59,7 @@ class RuleIn(Schema):
     share: str = Field(description="Ví dụ 4/5, 0,8 hoặc 80%")
     valid_from: dt.date
     valid_to: dt.date | None = None
-    unit_id: int | None = Field(None, description="Để trống: toàn quốc (chỉ quản trị hệ thống)")
+    unit_id: Id | None = Field(None, description="Để trống: toàn quốc (chỉ quản trị hệ thống)")
     certainty: str = Field(description="C | P | U")
     source: str
     label: str = ""
@@ -77,14 +79,14 @@ class RuleOut(Schema):
 
 
 class SessionIn(Schema):
-    council_id: int
+    council_id: Id
     title: str
     kind: str = Field(description="award_review | tie_break | election")
     held_on: dt.date
     place: str = ""
     basis: str = ""
     number: str = ""
-    seats: int | None = None
+    seats: Count | None = None
 
 
 class SessionPatch(Schema):
@@ -94,11 +96,11 @@ class SessionPatch(Schema):
     place: str | None = None
     basis: str | None = None
     number: str | None = None
-    seats: int | None = None
+    seats: Count | None = None
 
 
 class CandidateIn(Schema):
-    unit_id: int | None = None
+    unit_id: Id | None = None
     name: str = ""
     title_code: str = ""
     question: str = ""
@@ -167,7 +169,9 @@ class RollOut(Schema):
 
 
 class RollIn(Schema):
-    statuses: dict[int, str] = Field(description="Mã người dùng → present | in_writing | absent")
+    statuses: dict[Id, str] = Field(
+        description="Mã người dùng → present | in_writing | absent", json_schema_extra=ID_KEYS
+    )
 
 
 class BallotIn(Schema):
@@ -175,7 +179,7 @@ class BallotIn(Schema):
 
 
 class ReceiptIn(Schema):
-    member_id: int = Field(description="Thành viên vừa nộp phiếu bằng văn bản")
+    member_id: Id = Field(description="Thành viên vừa nộp phiếu bằng văn bản")
 
 
 class PaperIn(Schema):

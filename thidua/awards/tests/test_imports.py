@@ -127,3 +127,30 @@ def test_more_than_a_thousand_codes_is_a_message_per_row_not_a_500(history):
     assert not report.ok
     assert len([p for p in report.table.errors if "KHONG-" in p.message]) == 1_200
     assert AwardDecision.objects.count() == before
+
+
+def test_a_file_of_thousands_of_codes_is_checked_not_crashed(history, make_user):
+    from django.test import Client
+    from django.urls import reverse
+
+    # One OR of 1,000+ code lookups went past SQLite's expression depth and the page answered 500.
+    rows = "".join(
+        f"99/QĐ-UBND,15/01/2026,UBND tỉnh Lạng Sơn,Hồ Tiến Thiệu,Giấy khen,2025,Cá nhân,LS-X{i:05d},,,\n"
+        for i in range(1200)
+    )
+    text = HEADER + "12/QĐ-UBND,15/01/2026,UBND tỉnh Lạng Sơn,Hồ Tiến Thiệu,BK_UBND,2025,Cá nhân,LS-003,,,\n" + rows
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("admin"))
+    url = reverse("awards:decision_import")
+    client.get(url)
+    upload = io.BytesIO(text.encode("utf-8"))
+    upload.name = "qd.csv"
+    response = client.post(
+        url, {"unit": history["ls"].code, "file": upload, "csrfmiddlewaretoken": client.cookies["csrftoken"].value}
+    )
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert report is not None and not report.ok
+    unknown = [p for p in report.table.errors if "Không tìm thấy cá nhân" in p.message]
+    assert len(unknown) == 1200 and "LS-X00000" in unknown[0].message
+    assert AwardDecision.objects.filter(number="99/QĐ-UBND").count() == 0

@@ -235,6 +235,8 @@ def report_save_values(
     to_update: list[Value] = []
     histories: list[tuple[Value, Decimal | None, Decimal | None]] = []
     comments: list[ValueComment] = []
+    # Justifications and comments are part of the record too: saved alone they still leave an audit entry.
+    remarks: dict[str, Any] = {}
     rule_warnings: dict[str, list[str]] = defaultdict(list)
     for finding in advisory_rules:
         rule_warnings[finding.indicator].append(translate(finding))
@@ -262,6 +264,7 @@ def report_save_values(
         old = row.value
         justification = " ".join((item.justification or "").split())
         before = (row.value, row.warning, row.justification)
+        key = f"{ind.code}[{breakdown}]" if breakdown else ind.code
         if is_changed and not justification:
             row.justification = ""  # a new figure needs its own justification
         if justification:
@@ -271,12 +274,16 @@ def report_save_values(
             to_create.append(row)
         elif (row.value, row.warning, row.justification) != before:
             to_update.append(row)
+        if row.justification != before[2]:
+            remarks[f"{key}:justification"] = [before[2] or None, row.justification or None]
         if is_changed:
             histories.append((row, old, amount))
             result.changed += 1
         for text, kind in ((justification, CommentKind.JUSTIFICATION), (item.comment, CommentKind.COMMENT)):
             text = " ".join((text or "").split())
             if text:
+                if kind == CommentKind.COMMENT:
+                    remarks[f"{key}:comment"] = text
                 comments.append(
                     ValueComment(
                         report=report,
@@ -309,7 +316,7 @@ def report_save_values(
         refresh_unit_year(
             unit_id=report.unit_id, year=periods.parse(report.period).year, indicator_ids=touched, approved=False
         )
-    if result.changed:
+    if result.changed or remarks:
         audit.record(
             actor=actor,
             action="event",
@@ -325,6 +332,7 @@ def report_save_values(
                 ]
                 for ind, item, amount in changed
             }
+            | remarks
             | {"source": source},
         )
     return result

@@ -231,3 +231,34 @@ def test_target_and_model_pages(client, camp, org, officers):
     _client(client, officers["cb"]).post(reverse("campaigns:model_advance", args=[m.pk]), {"to_status": "assessed"})
     m.refresh_from_db()
     assert m.status == "assessed"
+
+
+def test_saving_only_a_justification_or_a_comment_is_audited(camp, org, officers):
+    from django.test import Client
+
+    from thidua.core.models import AuditEntry
+
+    officer = officers["cb"]
+    report = services.report_open(actor=officer, campaign=camp["campaign"], unit=org["cb"], period="2024")
+    services.report_save_values(actor=officer, report=report, entries=[V("HO_KH", 7121)])
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(officer)
+    url = reverse("campaigns:report_detail", args=[report.pk])
+    assert client.get(url).status_code == 200
+    field = f"v_{camp['plan'].pk}"
+
+    def save(**extra):
+        data = {field: "7121", "csrfmiddlewaretoken": client.cookies["csrftoken"].value, **extra}
+        assert client.post(url, data).status_code == 302
+        return list(AuditEntry.objects.filter(verb="report.values", object_id=str(report.pk)).order_by("id"))
+
+    before = len(save())
+    entries = save(**{f"j_{camp['plan'].pk}": "Số hộ theo điều tra 2024."})
+    assert len(entries) == before + 1
+    assert entries[-1].changes["HO_KH:justification"] == [None, "Số hộ theo điều tra 2024."]
+    assert entries[-1].actor == officer
+    entries = save(**{f"c_{camp['plan'].pk}": "Đã đối chiếu với xã."})
+    assert len(entries) == before + 2
+    assert entries[-1].changes["HO_KH:comment"] == "Đã đối chiếu với xã."
+    assert "HO_KH" not in entries[-1].changes  # the figure itself did not change
+    assert len(save()) == before + 2  # nothing new, nothing written

@@ -19,5 +19,5 @@ def test_the_switch_sets_english_and_back(client):
 
 @pytest.mark.django_db
 def test_the_api_honours_accept_language(client):
-    response = client.get("/api/v1/openapi.json", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get("/api/v1/accounts/me", HTTP_ACCEPT_LANGUAGE="en")
     assert response["Content-Language"] == "en"

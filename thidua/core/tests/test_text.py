@@ -1,7 +1,10 @@
 import datetime as dt
+import itertools
 
 import pytest
 from django.utils import formats, translation
+from hypothesis import given
+from hypothesis import strategies as st
 
 from thidua.core.text import fold, matches, sort_key
 
@@ -47,3 +50,22 @@ def test_numbers_and_dates_follow_the_language():
         assert formats.number_format(1234567.5, 1, use_l10n=True, force_grouping=True) == "1.234.567,5"
     with translation.override("en"):
         assert formats.number_format(1234567.5, 1, use_l10n=True, force_grouping=True) == "1,234,567.5"
+
+
+@pytest.mark.parametrize("text", ["m²", "A²", "Ⅻ", "x̂", "٣ tổ", "\u0301a", "İstanbul", "ﬁ", "\ud800"])
+def test_sort_key_takes_any_character(text):
+    primary, tones = sort_key(text)
+    assert all(isinstance(n, int) for n in primary + tones)
+
+
+def test_superscripts_sort_after_digits_beside_their_letters():
+    assert sorted(["m²", "m2", "mb", "m"], key=sort_key) == ["m", "m2", "mb", "m²"]
+
+
+@given(st.lists(st.text(), max_size=8))
+def test_sort_key_orders_arbitrary_unicode(texts):
+    keys = [sort_key(t) for t in texts]
+    assert all(isinstance(n, int) for key in keys for part in key for n in part)
+    ordered = sorted(texts, key=sort_key)
+    assert sorted(ordered) == sorted(texts)
+    assert all(sort_key(a) <= sort_key(b) for a, b in itertools.pairwise(ordered))

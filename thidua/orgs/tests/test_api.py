@@ -447,6 +447,7 @@ def test_writes_are_audited_with_the_api_user(world, make_user, api):
 
 
 def test_openapi_and_docs_render(world, make_user, client):
+    client.force_login(make_user("admin"))
     spec = client.get("/api/v1/openapi.json")
     assert spec.status_code == 200
     paths = spec.json()["paths"]
@@ -460,7 +461,6 @@ def test_openapi_and_docs_render(world, make_user, client):
         "/api/v1/accounts/audit",
     ]:
         assert path in paths, path
-    client.force_login(make_user("admin"))
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200
     html = docs.content.decode()

@@ -136,7 +136,8 @@ def test_board_officer_imports_within_their_province(org, make_user, fmt):
 def test_unit_officer_cannot_import_under_another_province(org, make_user, fmt):
     officer = make_user("unit_officer", org["ls"])
     rows = [UNIT_HEADER, ["CB-X9", "Xã của Cao Bằng", "", "", "CB", ""]]
-    assert_refused("units", officer, fmt, rows, row=2, column="Mã đơn vị cấp trên", needle="Cao Bằng")
+    # Outside the officer's scope the parent reads as unknown: its name is not shown.
+    assert_refused("units", officer, fmt, rows, row=2, column="Mã đơn vị cấp trên", needle="Không tìm thấy")
 
 
 def test_one_unit_outside_the_scope_refuses_the_whole_file(org, make_user, fmt):
@@ -152,7 +153,7 @@ def test_one_unit_outside_the_scope_refuses_the_whole_file(org, make_user, fmt):
     assert not result.applied
     by_row = {p.row: p for p in result.errors}
     assert set(by_row) == {3, 4}
-    assert "không có quyền" in by_row[3].message and by_row[3].column == "Mã đơn vị cấp trên"
+    assert "Không tìm thấy" in by_row[3].message and by_row[3].column == "Mã đơn vị cấp trên"
     assert "dòng 3" in by_row[4].message
     assert [p.values[0] for p in result.preview] == ["LS-X9"]  # what would have been fine
     assert db_state() == before
@@ -356,7 +357,7 @@ def test_people_outside_the_officers_unit(org, make_user, fmt):
         ["P1", "Nguyễn Văn A", "Nam", "", "", "LS-X1", ""],
         ["P2", "Bế Văn C", "Nam", "", "", "CB", ""],
     ]
-    assert_refused("people", officer, fmt, rows, row=3, column="Mã đơn vị", needle="không có quyền")
+    assert_refused("people", officer, fmt, rows, row=3, column="Mã đơn vị", needle="Không tìm thấy")
 
 
 def test_people_in_a_dissolved_unit(org, admin, fmt):
@@ -596,7 +597,7 @@ def test_web_officer_is_refused_another_provinces_people(client, org, make_user,
     client.force_login(make_user("unit_officer", org["ls"]))
     before = db_state()
     response = post_file(client, "people", "xlsx", [PERSON_HEADER, ["P1", "A", "Nam", "", "", "CB", ""]])
-    assert "không có quyền" in response.content.decode()
+    assert "Không tìm thấy đơn vị có mã “CB”" in response.content.decode()
     assert "token" not in response.context
     assert db_state() == before
 
@@ -745,3 +746,43 @@ def test_an_abandoned_dry_run_is_swept(client, org, admin, stash_dir, monkeypatc
     assert len(list(stash_dir.iterdir())) == 2
     assert stash.sweep(now=time.time() + stash.TTL_SECONDS + 1) == 2
     assert not any(stash_dir.iterdir())
+
+
+def test_the_dry_run_names_no_one_outside_the_users_scope(org, make_user, stash_dir):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from thidua.orgs import services
+
+    services.person_create(actor=None, code="CB-007", full_name="Nông Thị Bí Mật", gender="F", unit=org["cb"])
+    services.person_create(actor=None, code="LS-007", full_name="Hà Văn Thấy", gender="M", unit=org["ls"])
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("unit_officer", org["ls"]))
+    client.get(reverse("orgs:import"))
+    people = as_csv(
+        [
+            PERSON_HEADER,
+            ["CB-007", "Ai đó", "Nữ", "", "", "LS", ""],  # a Cao Bằng person's code
+            ["LS-007", "Ai đó", "Nam", "", "", "LS", ""],  # a Lạng Sơn person's code: may be named
+            ["LS-009", "Ai đó", "Nam", "", "", "CB-X1", ""],  # a Cao Bằng unit
+        ]
+    )
+    units = as_csv([UNIT_HEADER, ["CB", "Trùng mã", "", "", "LS", ""], ["LS-X7", "Xã Bảy", "", "", "CB-X1", ""]])
+    pages = []
+    for kind, data in (("people", people), ("units", units)):
+        response = client.post(
+            reverse("orgs:import"),
+            {
+                "kind": kind,
+                "file": SimpleUploadedFile("du-lieu.csv", data),
+                "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+            },
+        )
+        assert response.status_code == 200
+        pages.append(response.content.decode())
+    people_page, units_page = pages
+    assert "Nông Thị Bí Mật" not in people_page and "“CB-007” đã được dùng" in people_page
+    assert "Hà Văn Thấy" in people_page
+    assert "Trùng Khánh" not in people_page and "Không tìm thấy đơn vị có mã “CB-X1”" in people_page
+    assert "Cao Bằng" not in units_page and "“CB” đã được dùng" in units_page
+    assert "Không tìm thấy đơn vị cấp trên có mã “CB-X1”" in units_page

@@ -64,3 +64,31 @@ def test_unit_list_pages_in_vietnamese_order(org, make_user, client):
     assert names_1 == sorted(names_1, key=sort_key)
     assert "Trang 1/2" in first.content.decode()
     assert not set(names_1) & set(names_2)
+
+
+def test_the_right_is_checked_before_the_domain_rules(org, make_user):
+    """Someone without the right gets 403 and no detail, whatever else is wrong with the request."""
+    import json
+
+    from django.test import Client
+
+    from thidua.accounts.models import ApiToken
+
+    officer = make_user("unit_officer", org["ls"])  # sees Lạng Sơn, may not reorganise it
+    client = Client(enforce_csrf_checks=True)
+    headers = {"Authorization": f"Bearer {ApiToken.issue(user=officer, name='t')[1]}"}
+
+    def post(path, body):
+        return client.post(f"/api/v1/orgs{path}", json.dumps(body), content_type="application/json", headers=headers)
+
+    split = post(
+        f"/units/{org['ls_commune'].pk}/split",
+        {"effective_date": "2025-01-01", "into": [{"code": "LS-X1-A", "name": "Xã A", "type": "commune_front"}]},
+    )
+    merge = post(
+        "/units/merge",
+        {"effective_date": "2025-01-01", "predecessor_ids": [org["ls_commune"].pk], "into_id": org["ls_commune"].pk},
+    )
+    for response in (split, merge):
+        assert response.status_code == 403, response.content
+        assert response.json()["code"] != "invalid" and "hai" not in response.json()["detail"]

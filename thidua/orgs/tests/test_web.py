@@ -522,3 +522,19 @@ def test_ids_in_links_are_not_written_with_thousands_separators(org, make_user, 
     assert "?parent=12345" in page and "?unit=12345" in page
     assert "12.345" not in page
     assert client.get(reverse("orgs:unit_create") + "?parent=12345").status_code == 200
+
+
+def test_lists_sort_names_with_superscripts_and_foreign_marks(org, make_user):
+    """A superscript digit in one name ("m²") made every list that sorts it answer 500 for all who see it."""
+    from django.test import Client
+
+    for i, name in enumerate(("Tổ dân phố 5 (3 km²)", "Đội A²", "Nhóm x̂")):
+        services.unit_create(
+            actor=None, code=f"LS-S{i}", name=name, type="other", parent=org["ls"], valid_from=dt.date(2020, 1, 1)
+        )
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("board", org["ls"]))
+    page = client.get(reverse("orgs:unit_list"))
+    assert page.status_code == 200 and "km²" in page.content.decode()
+    assert client.get(reverse("orgs:unit_detail", args=[org["ls"].pk])).status_code == 200
+    assert client.get("/api/v1/orgs/units?q=A²").status_code == 200

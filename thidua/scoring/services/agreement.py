@@ -390,10 +390,10 @@ def agreement_copy_table(*, actor: Any, agreement: Agreement, source: Agreement)
     """Copy the table (and its caps) of another agreement, usually last year's, replacing this one's."""
     _require_manage(actor, agreement)
     _require_unlocked(agreement)
-    if source.pk == agreement.pk:
-        raise DomainError(_("Hãy chọn giao ước của năm khác."), field="source")
     if actor is not None:
         require(actor, "group.view", source.group_year)
+    if source.pk == agreement.pk:
+        raise DomainError(_("Hãy chọn giao ước của năm khác."), field="source")
     agreement_update(
         actor=None,
         agreement=agreement,

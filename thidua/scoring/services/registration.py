@@ -40,14 +40,14 @@ def round_create(
     note: str = "",
 ) -> RegistrationRound:
     """Open a registration round; the organiser of a group-year's round is the group's organiser."""
-    if group_year is not None and organiser.pk != group_year.group.organiser_id and organiser.pk != group_year.head_id:
-        raise DomainError(_("Đơn vị phát động phải là đơn vị tổ chức hoặc cụm/khối trưởng."), field="organiser")
     rnd = RegistrationRound(
         organiser=organiser, group_year=group_year, year=year, title=" ".join((title or "").split()), deadline=deadline
     )
     rnd.note = note
     if actor is not None:
         require(actor, "registration.manage", rnd)
+    if group_year is not None and organiser.pk != group_year.group.organiser_id and organiser.pk != group_year.head_id:
+        raise DomainError(_("Đơn vị phát động phải là đơn vị tổ chức hoặc cụm/khối trưởng."), field="organiser")
     if not rnd.title:
         raise DomainError(_("Hãy đặt tên cho đợt đăng ký."), field="title")
     if not 1990 <= year <= 2100:
@@ -85,12 +85,12 @@ def eligible_unit_ids(rnd: RegistrationRound) -> set[int]:
 @transaction.atomic
 def registration_open(*, actor: Any, round: RegistrationRound, unit: Unit) -> Registration:
     """The unit's registration in the round, created empty the first time."""
-    if unit.pk not in eligible_unit_ids(round):
-        raise DomainError(_("%(unit)s không thuộc đối tượng của đợt đăng ký này.") % {"unit": unit}, field="unit")
     existing = Registration.objects.filter(round=round, unit=unit).first()
     candidate = existing or Registration(round=round, unit=unit)
     if actor is not None:
         require(actor, "registration.submit", candidate)
+    if unit.pk not in eligible_unit_ids(round):
+        raise DomainError(_("%(unit)s không thuộc đối tượng của đợt đăng ký này.") % {"unit": unit}, field="unit")
     if existing is not None:
         return existing
     # Two officers opening it at once: one inserts it, the other reads it back.

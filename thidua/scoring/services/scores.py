@@ -350,10 +350,10 @@ def evidence_add(
     now: dt.datetime | None = None,
 ) -> Evidence:
     """Attach a file or a link to a self-score (the whole sheet or one item) while it is a draft."""
-    if sheet.kind != SheetKind.SELF:
-        raise DomainError(_("Minh chứng chỉ kèm phiếu tự chấm điểm."))
     if actor is not None:
         require(actor, "score.self", sheet)
+    if sheet.kind != SheetKind.SELF:
+        raise DomainError(_("Minh chứng chỉ kèm phiếu tự chấm điểm."))
     require_before(settings_of(sheet.group_year).self_deadline, now, _("tự chấm điểm"))
     _require_draft(sheet)
     if sheet.pk is None:
