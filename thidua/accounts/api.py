@@ -159,6 +159,17 @@ def user_reactivate(request: HttpRequest, user_id: int) -> dict[str, Any]:
     return _user_out(user)
 
 
+@router.post(
+    "/users/{user_id}/reset-password",
+    response=s.PasswordResetOut,
+    summary="Đặt mật khẩu tạm mới (trả về một lần; phải đổi khi đăng nhập; thu hồi khoá API)",
+)
+def user_reset_password(request: HttpRequest, user_id: int) -> dict[str, Any]:
+    user = _managed(request, user_id)
+    password = services.user_reset_password(actor=_user(request), user=user)
+    return {"user": _user_out(user), "temporary_password": password}
+
+
 @router.post("/roles", response={201: s.RoleAssignmentOut}, summary="Cấp vai trò trên một đơn vị, có ngày hiệu lực")
 def role_grant(request: HttpRequest, payload: s.RoleGrantIn) -> Status[dict[str, Any]]:
     # The unit model through the role's foreign key: accounts sits below orgs in the layers.

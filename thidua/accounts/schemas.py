@@ -103,3 +103,7 @@ class RoleEndIn(Schema):
 class RoleAssignmentOut(RoleOut):
     id: int
     user_id: int
+
+
+class PasswordResetOut(UserCreatedOut):
+    pass

@@ -232,6 +232,26 @@ def test_api_session_writes_need_csrf_and_follow_the_same_rules(
     assert "api1" in listed and "quantri" not in listed and "bantdls" not in listed
     # An administrator is outside its reach: 404 like any object outside one's scope.
     assert browser.post(f"/api/v1/accounts/users/{admin.pk}/deactivate").status_code == 404
+    patch = browser.patch(
+        f"/api/v1/accounts/users/{api1.pk}",
+        json.dumps({"email": "c@x.vn"}),
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=browser.token,
+    )
+    assert patch.status_code == 200 and patch.json()["email"] == "c@x.vn"
+    assert _audit("user.update", api1)[0].changes == {"email": ["", "c@x.vn"]}
+    bad = browser.patch(
+        f"/api/v1/accounts/users/{api1.pk}",
+        json.dumps({"email": "khong-phai"}),
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=browser.token,
+    )
+    assert bad.status_code == 400 and bad.json()["field"] == "email"
+    reset = browser.post(f"/api/v1/accounts/users/{api1.pk}/reset-password")
+    assert reset.status_code == 200
+    api1.refresh_from_db()
+    assert api1.check_password(reset.json()["temporary_password"])
+    assert browser.post(f"/api/v1/accounts/users/{admin.pk}/reset-password").status_code == 404
     ended = browser.post(f"/api/v1/accounts/roles/{ok.json()['id']}/end", "{}", content_type="application/json")
     assert ended.status_code == 200 and ended.json()["active"] is False
     gone = browser.post(f"/api/v1/accounts/users/{api1.pk}/deactivate")
