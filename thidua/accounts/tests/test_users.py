@@ -279,3 +279,18 @@ def test_api_session_writes_need_csrf_and_follow_the_same_rules(
     )
     assert denied.status_code == 403 and not User.objects.filter(username="api3").exists()
     assert client.get("/api/v1/accounts/users", HTTP_AUTHORIZATION=f"Bearer {raw2}").status_code == 403
+
+
+def test_a_deactivated_officer_loses_the_session_and_the_token(org: Any, board_ls: Any) -> None:
+    officer = User.objects.create_user(username="nghi", password="Mat-khau-2026!")
+    RoleAssignment.objects.create(user=officer, role=Role.UNIT_OFFICER, unit=org["ls_commune"])
+    _token, raw = ApiToken.issue(user=officer, name="ci")
+    browser = Client()
+    browser.force_login(officer)
+    assert browser.get("/accounts/profile/").status_code == 200
+    services.user_deactivate(actor=board_ls, user=officer)
+    assert browser.get("/accounts/profile/").status_code == 302  # back to the sign-in page
+    assert Client().get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+    assert RoleAssignment.objects.filter(user=officer).count() == 1  # history stays
+    with pytest.raises(DomainError, match="chính mình"):
+        services.user_deactivate(actor=board_ls, user=board_ls)
