@@ -52,6 +52,10 @@ class SessionAuth(APIKeyCookie):
         return super().__call__(request)  # checks CSRF, then authenticate()
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if request.method not in ("GET", "HEAD", "OPTIONS") and getattr(request.user, "must_change_password", False):
+            raise PermissionDeniedError(
+                gettext("Bạn đang dùng mật khẩu tạm: hãy đổi mật khẩu trước khi thay đổi dữ liệu.")
+            )
         return request.user
 
 

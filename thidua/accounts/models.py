@@ -23,6 +23,9 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("họ và tên"), max_length=255, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
+    # Set when an administrator creates the account or resets its password with a temporary one:
+    # every page sends the user to the password change until they choose their own.
+    must_change_password = models.BooleanField(_("phải đổi mật khẩu"), default=False)
 
     class Meta:
         verbose_name = _("người dùng")

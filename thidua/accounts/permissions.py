@@ -20,7 +20,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from thidua.accounts.models import Role, RoleAssignment
+from thidua.accounts.models import Role, RoleAssignment, User
 from thidua.core.errors import PermissionDeniedError
 
 
@@ -60,6 +60,11 @@ GRANTS: dict[str, dict[str, list[Scope]]] = {
     "audit.view": {A: [Scope.ALL], B: [Scope.SUBTREE], U: [Scope.SUBTREE], L: [Scope.SUBTREE]},
     "import.run": {A: [Scope.ALL], B: [Scope.SUBTREE], U: [Scope.SUBTREE]},
     "account.manage": {A: [Scope.ALL]},
+    # Officers and their roles. On a user, SUBTREE means: not an administrator, and every unit where
+    # the user holds a current or future role lies in the sub-tree. On a unit: the unit is in it.
+    # The services add: only an administrator grants the administrator role, nobody grants itself.
+    "user.manage": {A: [Scope.ALL], B: [Scope.SUBTREE]},
+    "role.grant": {A: [Scope.ALL], B: [Scope.SUBTREE]},
     # movements and campaigns
     "campaign.view": {r: [s] for r, s in _READERS.items()},
     "campaign.manage": {A: [Scope.ALL], B: [Scope.SUBTREE], U: [Scope.SUBTREE]},
@@ -198,6 +203,19 @@ def _group_of(obj: Any) -> Any:
     return gy.group if gy is not None else getattr(obj, "group", None)
 
 
+def _user_within(target: User, tree: set[int]) -> bool:
+    """Is `target` an officer wholly inside `tree`: no administrator, no role (current or to come) elsewhere?"""
+    if target.is_superuser:
+        return False
+    today = timezone.localdate()
+    for ra in RoleAssignment.objects.filter(user=target):
+        if ra.valid_to is not None and ra.valid_to <= today:
+            continue  # an ended role gives nothing and is history
+        if ra.role == Role.ADMIN or ra.unit_id not in tree:
+            return False
+    return True
+
+
 def _check(ra: RoleAssignment | None, scope: Scope, obj: Any, action: str) -> bool:
     if scope is Scope.ALL:
         return True
@@ -207,6 +225,8 @@ def _check(ra: RoleAssignment | None, scope: Scope, obj: Any, action: str) -> bo
         gy = _group_year_of(obj)
         return gy is not None and gy.head_id == ra.unit_id
     tree = _subtree([ra.unit_id])
+    if scope is Scope.SUBTREE and isinstance(obj, User):
+        return _user_within(obj, tree)
     if scope is Scope.SUBTREE:
         units = _object_units(obj, action)
         return bool(units) and any(u in tree for u in units)

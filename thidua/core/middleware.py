@@ -1,5 +1,5 @@
 """Every page needs a signed-in user, except login, static files, the language switch and the API
-(which answers 401 itself)."""
+(which answers 401 itself); a user with a temporary password is sent to change it first."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 _OPEN_PREFIXES = ("/accounts/login", "/static/", "/i18n/", "/api/", "/healthz", "/livez")
+# Pages a user with a temporary password may still open (the API refuses their writes itself).
+_PASSWORD_CHANGE_OPEN = ("/accounts/password/", "/accounts/logout/", *_OPEN_PREFIXES)
 
 
 class LoginRequiredMiddleware:
@@ -19,6 +22,9 @@ class LoginRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not request.user.is_authenticated and not request.path.startswith(_OPEN_PREFIXES):
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        if getattr(request.user, "must_change_password", False) and not request.path.startswith(_PASSWORD_CHANGE_OPEN):
+            # A temporary password (new account, administrator's reset): choose one's own first.
+            return redirect("accounts:password_change")
         return self.get_response(request)
 
 
