@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from thidua.accounts.permissions import unit_scope
+from thidua.accounts.permissions import can, unit_scope
 from thidua.awards import engine, fetch
 from thidua.awards.models import (
     AwardDecision,
@@ -28,6 +28,7 @@ from thidua.awards.rules.facts import RATING_RANK
 from thidua.core.text import fold, sort_key
 from thidua.orgs.models import Person, Unit
 from thidua.orgs.selectors import lineage_ids
+from thidua.scoring.models import Conference
 
 
 def titles(*, active_only: bool = True) -> list[Title]:
@@ -350,3 +351,21 @@ def proposals_for_user(user: Any) -> QuerySet[Proposal]:
     scope = unit_scope(user, "award.view")
     qs = Proposal.objects.select_related("title", "person", "subject_unit", "unit", "group_year")
     return qs if scope is None else qs.filter(unit_id__in=scope)
+
+
+def conferences_to_hand_off(*, user: Any, unit: Unit, year: int) -> list[Conference]:
+    """The approved summary conferences of the year whose groups ``unit`` organises, with their
+    nominations, when the user may propose for the unit (the hand-off to draft proposals)."""
+    if not can(user, "award.propose", unit):
+        return []
+    return list(
+        Conference.objects.filter(
+            group_year__year=year,
+            group_year__group__organiser=unit,
+            table_approved_at__isnull=False,
+            nominations__isnull=False,
+        )
+        .select_related("group_year__group")
+        .distinct()
+        .order_by("held_on", "pk")
+    )

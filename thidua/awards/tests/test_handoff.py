@@ -22,14 +22,6 @@ from thidua.scoring.tests.conftest import build_cluster, conclude
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def concluded() -> dict[str, Any]:
-    """Cụm thi đua thử 2022, organised by TW: the conference nominated LS (CO_CP) and DB (BK_UBND)."""
-    cluster = build_cluster()
-    cluster["conference"] = conclude(cluster, next_head=False)
-    return cluster
-
-
 def _nothing(c: dict[str, Any]) -> None:
     return None
 
