@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from thidua.accounts.permissions import can, unit_scope
 from thidua.awards import engine, fetch
 from thidua.awards.models import (
+    OPEN_STATUSES,
     AwardDecision,
     AwardRecipient,
     ConfigEntry,
@@ -220,9 +221,10 @@ def duplicate_awards(*, user: Any = None, year: int | None = None, title: str = 
 
 
 def duplicate_proposals(*, user: Any = None, year: int | None = None, title: str = "") -> list[ProposalDuplicate]:
-    """Open proposals of a subject already awarded the title for the year, and second open ones."""
+    """Open proposals (drafts included) of a subject already awarded the title for the year, and
+    second open ones."""
     qs = proposals_for_user(user) if user is not None else Proposal.objects.select_related("title", "person")
-    qs = qs.filter(status="proposed").exclude(kind="household").select_related("subject_unit")
+    qs = qs.filter(status__in=OPEN_STATUSES).exclude(kind="household").select_related("subject_unit")
     if year is not None:
         qs = qs.filter(year=year)
     if title:

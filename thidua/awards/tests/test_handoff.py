@@ -189,3 +189,14 @@ def test_the_conference_going_keeps_the_proposal(concluded: dict[str, Any]) -> N
     s.proposals_from_conference(actor=None, conference=concluded["conference"])
     Conference.objects.filter(pk=concluded["conference"].pk).delete()
     assert Proposal.objects.filter(conference__isnull=True).count() == 2
+
+
+def test_a_draft_of_a_subject_awarded_since_is_listed_as_a_duplicate(concluded: dict[str, Any]) -> None:
+    from thidua.awards.selectors import duplicate_proposals
+
+    s.proposals_from_conference(actor=None, conference=concluded["conference"])
+    assert duplicate_proposals() == []
+    _awarded_ls(concluded)
+    (found,) = duplicate_proposals()
+    assert found.proposal.subject_unit == concluded["LS"] and found.proposal.status == ProposalStatus.DRAFT
+    assert found.decision is not None and found.decision.number == "12/QĐ-CP"
