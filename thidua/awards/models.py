@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from thidua.core.text import fold
 from thidua.orgs.models import GroupYear, Person, Unit
+from thidua.scoring.models import Conference
 
 
 class SubjectKind(models.TextChoices):
@@ -485,13 +486,22 @@ class RuleSet(models.Model):
 
 
 class ProposalStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
     PROPOSED = "proposed", _("Đã đề nghị")
     WITHDRAWN = "withdrawn", _("Đã rút")
     DECIDED = "decided", _("Đã có quyết định")
 
 
+# A subject has at most one open proposal (draft or proposed) per title and year.
+OPEN_STATUSES = ("draft", "proposed")
+
+
 class Proposal(models.Model):
-    """A proposal of a subject for a title and year, with the verdict it was made on."""
+    """A proposal of a subject for a title and year, with the verdict it was made on.
+
+    A draft (made from a conference's nominations) is open like a proposed one, so the subject
+    cannot be proposed twice, but it is neither ranked nor decided until an officer submits it.
+    ``conference`` and ``minutes_url`` name the source of a proposal made from a conference."""
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị đề nghị"))
     year = models.PositiveSmallIntegerField(_("năm"))
@@ -511,6 +521,15 @@ class Proposal(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     initiatives = models.ManyToManyField(Initiative, blank=True, related_name="+")
     recipient = models.ForeignKey(AwardRecipient, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    conference = models.ForeignKey(
+        Conference,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("hội nghị tổng kết"),
+    )
+    minutes_url = models.CharField(_("biên bản hội nghị"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -524,12 +543,12 @@ class Proposal(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "title", "year"],
-                condition=Q(status="proposed", person__isnull=False),
+                condition=Q(status__in=OPEN_STATUSES, person__isnull=False),
                 name="proposal_open_once_person",
             ),
             models.UniqueConstraint(
                 fields=["subject_unit", "title", "year"],
-                condition=Q(status="proposed", subject_unit__isnull=False),
+                condition=Q(status__in=OPEN_STATUSES, subject_unit__isnull=False),
                 name="proposal_open_once_unit",
             ),
         ]

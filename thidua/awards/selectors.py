@@ -10,9 +10,10 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from thidua.accounts.permissions import unit_scope
+from thidua.accounts.permissions import can, unit_scope
 from thidua.awards import engine, fetch
 from thidua.awards.models import (
+    OPEN_STATUSES,
     AwardDecision,
     AwardRecipient,
     ConfigEntry,
@@ -28,6 +29,7 @@ from thidua.awards.rules.facts import RATING_RANK
 from thidua.core.text import fold, sort_key
 from thidua.orgs.models import Person, Unit
 from thidua.orgs.selectors import lineage_ids, persons_in
+from thidua.scoring.models import Conference
 
 
 def titles(*, active_only: bool = True) -> list[Title]:
@@ -219,9 +221,10 @@ def duplicate_awards(*, user: Any = None, year: int | None = None, title: str = 
 
 
 def duplicate_proposals(*, user: Any = None, year: int | None = None, title: str = "") -> list[ProposalDuplicate]:
-    """Open proposals of a subject already awarded the title for the year, and second open ones."""
+    """Open proposals (drafts included) of a subject already awarded the title for the year, and
+    second open ones."""
     qs = proposals_for_user(user) if user is not None else Proposal.objects.select_related("title", "person")
-    qs = qs.filter(status="proposed").exclude(kind="household").select_related("subject_unit")
+    qs = qs.filter(status__in=OPEN_STATUSES).exclude(kind="household").select_related("subject_unit")
     if year is not None:
         qs = qs.filter(year=year)
     if title:
@@ -350,3 +353,21 @@ def proposals_for_user(user: Any) -> QuerySet[Proposal]:
     scope = unit_scope(user, "award.view")
     qs = Proposal.objects.select_related("title", "person", "subject_unit", "unit", "group_year")
     return qs if scope is None else qs.filter(unit_id__in=scope)
+
+
+def conferences_to_hand_off(*, user: Any, unit: Unit, year: int) -> list[Conference]:
+    """The approved summary conferences of the year whose groups ``unit`` organises, with their
+    nominations, when the user may propose for the unit (the hand-off to draft proposals)."""
+    if not can(user, "award.propose", unit):
+        return []
+    return list(
+        Conference.objects.filter(
+            group_year__year=year,
+            group_year__group__organiser=unit,
+            table_approved_at__isnull=False,
+            nominations__isnull=False,
+        )
+        .select_related("group_year__group")
+        .distinct()
+        .order_by("held_on", "pk")
+    )

@@ -34,4 +34,6 @@ urlpatterns = [
     path("proposals/units/<int:pk>/<int:year>/new/", views_proposals.create, name="proposal_create"),
     path("proposals/units/<int:pk>/<int:year>/decide/", views_proposals.decide, name="proposals_decide"),
     path("proposals/<int:pk>/withdraw/", views_proposals.withdraw, name="proposal_withdraw"),
+    path("proposals/<int:pk>/submit/", views_proposals.submit, name="proposal_submit"),
+    path("proposals/from-conference/<int:pk>/", views_proposals.from_conference, name="proposals_from_conference"),
 ]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,6 +23,7 @@ from thidua.awards import selectors, services
 from thidua.awards.forms import UnitYearForm
 from thidua.awards.forms_facts import DecideForm, ProposalBatchForm, parse_score
 from thidua.awards.models import (
+    OPEN_STATUSES,
     EvaluationResult,
     Initiative,
     Proposal,
@@ -36,6 +37,7 @@ from thidua.awards.views import _check_year, visible
 from thidua.core.errors import DomainError
 from thidua.orgs.graph import unit_graph
 from thidua.orgs.models import GroupYear, Person, Unit
+from thidua.scoring.models import Conference
 
 
 def _proposals(request: HttpRequest, unit: Unit, year: int) -> QuerySet[Proposal]:
@@ -172,8 +174,13 @@ def _render_unit_year(
     chosen: set[int] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    proposals = list(_proposals(request, unit, year).select_related("person", "subject_unit", "unit", "recipient"))
+    proposals = list(
+        _proposals(request, unit, year).select_related(
+            "person", "subject_unit", "unit", "recipient", "conference__group_year__group"
+        )
+    )
     open_proposals = [p for p in proposals if p.status == ProposalStatus.PROPOSED]
+    drafts = [p for p in proposals if p.status == ProposalStatus.DRAFT]
     blocks = _blocks(request, unit, open_proposals, bound, code)
     if chosen is None:
         # Preselect what the quota admits and nothing blocks.
@@ -187,7 +194,9 @@ def _render_unit_year(
         "blocks": blocks,
         # A decision for a title with no open proposal here: its errors go at the top.
         "orphan_errors": [e for errors in bound.errors.values() for e in errors] if bound and not shown else [],
-        "closed": [p for p in proposals if p.status != ProposalStatus.PROPOSED],
+        "closed": [p for p in proposals if p.status not in OPEN_STATUSES],
+        "drafts": drafts,
+        "conferences": selectors.conferences_to_hand_off(user=request.user, unit=unit, year=year),
         "chosen": chosen,
         "can_decide": can(request.user, "award.decide", unit),
         "can_propose": can(request.user, "award.propose", unit),
@@ -255,6 +264,50 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     back = request.POST.get("back_unit", "")
     unit_pk = int(back) if back.isdigit() else proposal.unit_id
     return redirect("awards:proposals_unit_year", pk=unit_pk, year=proposal.year)
+
+
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Submit a draft (with the score the officer may correct): it joins the ranked list."""
+    proposal = get_object_or_404(selectors.proposals_for_user(request.user), pk=pk)
+    if not can(request.user, "award.propose", proposal):
+        raise PermissionDenied
+    try:
+        score = parse_score(request.POST.get("score", ""))
+    except ValueError:
+        messages.error(request, _("Điểm của %(name)s không hợp lệ.") % {"name": proposal.name})
+    else:
+        try:
+            services.proposal_submit(actor=request.user, proposal=proposal, score=score)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Đã gửi đề nghị %(name)s.") % {"name": proposal.name})
+    return redirect("awards:proposals_unit_year", pk=proposal.unit_id, year=proposal.year)
+
+
+@require_POST
+def from_conference(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make the draft proposals of a summary conference's nominations (nothing new when run again)."""
+    conference = get_object_or_404(Conference.objects.select_related("group_year__group__organiser"), pk=pk)
+    if not can(request.user, "group.view", conference.group_year):
+        raise Http404
+    organiser = conference.group_year.group.organiser
+    if not can(request.user, "award.propose", organiser):
+        raise PermissionDenied
+    try:
+        report = services.proposals_from_conference(actor=request.user, conference=conference)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Đã tạo %(n)s dự thảo đề nghị khen thưởng từ hội nghị tổng kết %(g)s.")
+            % {"n": len(report.created), "g": conference.group_year.group.name},
+        )
+        for skip in report.skipped:
+            messages.warning(request, skip.reason)
+    return redirect("awards:proposals_unit_year", pk=organiser.pk, year=conference.group_year.year)
 
 
 # --------------------------------------------------------------------------- proposing from the eligible list

@@ -41,13 +41,22 @@ from thidua.awards.services.facts_edit import (
     rating_delete,
     rating_update,
 )
+from thidua.awards.services.handoff import HandoffReport, HandoffSkip, proposals_from_conference
 from thidua.awards.services.imports import ImportReport, decisions_import
 from thidua.awards.services.proposal_batches import ProposalIn, proposals_create_many
-from thidua.awards.services.proposals import proposal_create, proposal_withdraw, proposals_decide, proposals_ranked
+from thidua.awards.services.proposals import (
+    proposal_create,
+    proposal_submit,
+    proposal_withdraw,
+    proposals_decide,
+    proposals_ranked,
+)
 from thidua.awards.services.runs import evaluation_scope, evaluation_start, run_evaluation
 
 __all__ = [
     "DecisionResult",
+    "HandoffReport",
+    "HandoffSkip",
     "ImportReport",
     "ProposalIn",
     "RecipientIn",
@@ -81,9 +90,11 @@ __all__ = [
     "proceeding_open",
     "proceeding_update",
     "proposal_create",
+    "proposal_submit",
     "proposal_withdraw",
     "proposals_create_many",
     "proposals_decide",
+    "proposals_from_conference",
     "proposals_ranked",
     "rating_delete",
     "rating_set",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from thidua.accounts.permissions import require
 from thidua.awards import engine
-from thidua.awards.models import Initiative, Proposal, ProposalStatus, SubjectKind, Title
+from thidua.awards.models import OPEN_STATUSES, Initiative, Proposal, ProposalStatus, SubjectKind, Title
 from thidua.awards.rules import (
     Candidate,
     CollectiveFacts,
@@ -41,6 +41,7 @@ from thidua.awards.services.facts import check_year
 from thidua.core import audit
 from thidua.core.errors import DomainError
 from thidua.orgs.models import GroupYear, Person, Unit
+from thidua.scoring.models import Conference
 
 FLAG_CODES = ("CO_CP", "CO_TINH")
 
@@ -60,9 +61,15 @@ def proposal_create(
     score: Decimal | None = None,
     initiatives: Sequence[Initiative] = (),
     on: dt.date | None = None,
+    draft: bool = False,
+    conference: Conference | None = None,
+    minutes_url: str = "",
 ) -> Proposal:
     """Propose a subject; refused while it is under investigation or discipline, or dissolved, when
-    a decision already awards it the title for the year, or while another proposal of it is open."""
+    a decision already awards it the title for the year, or while another proposal of it is open.
+
+    ``draft`` makes a draft (submitted later with ``proposal_submit``); ``conference`` and
+    ``minutes_url`` record the conference the proposal comes from."""
     if actor is not None:
         require(actor, "award.propose", unit)
         if person is not None or subject_unit is not None:
@@ -99,6 +106,9 @@ def proposal_create(
                 group_year=group_year,
                 score=score,
                 proposed_on=on,
+                status=ProposalStatus.DRAFT if draft else ProposalStatus.PROPOSED,
+                conference=conference,
+                minutes_url=minutes_url,
                 eligible=verdict.get("eligible") if verdict else None,
                 rule_version=str(verdict.get("rule_version", "")),
                 verdict=verdict,
@@ -122,7 +132,7 @@ def _refuse_duplicate(*, person: Person | None, subject_unit: Unit | None, title
     if held is not None:
         raise DomainError(already_awarded_message(name, title, year, held, proposing=True), code="already_awarded")
     open_ = Proposal.objects.filter(
-        year=year, title=title, person=person, subject_unit=subject_unit, status=ProposalStatus.PROPOSED
+        year=year, title=title, person=person, subject_unit=subject_unit, status__in=OPEN_STATUSES
     ).first()
     if open_ is not None:
         raise DomainError(
@@ -139,12 +149,40 @@ def _refuse_duplicate(*, person: Person | None, subject_unit: Unit | None, title
 def proposal_withdraw(*, actor: Any, proposal: Proposal) -> Proposal:
     if actor is not None:
         require(actor, "award.propose", proposal)
-    if proposal.status != ProposalStatus.PROPOSED:
+    if proposal.status not in OPEN_STATUSES:
         raise DomainError(_("Chỉ rút được đề nghị chưa có quyết định."))
     before = audit.snapshot(proposal)
     proposal.status = ProposalStatus.WITHDRAWN
     proposal.save(update_fields=["status"])
     audit.record_update(actor, proposal, before, unit_id=proposal.unit_id, verb="award.propose.withdraw")
+    return proposal
+
+
+@transaction.atomic
+def proposal_submit(*, actor: Any, proposal: Proposal, score: Decimal | None = None) -> Proposal:
+    """Submit a draft: from now on it is ranked and may be decided. The subject is checked again
+    (a decision or a block may have come since the draft was made); ``score`` replaces the draft's."""
+    if actor is not None:
+        require(actor, "award.propose", proposal)
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != ProposalStatus.DRAFT:
+        raise DomainError(_("Chỉ gửi được đề nghị đang là dự thảo."), code="not_draft")
+    if proposal.person is not None or proposal.subject_unit is not None:
+        reasons = blocking_reasons(person=proposal.person, unit=proposal.subject_unit, on=timezone.localdate())
+        if reasons:
+            raise DomainError(" ".join(reasons), code="blocked")
+        held = held_award(person=proposal.person, unit=proposal.subject_unit, title=proposal.title, year=proposal.year)
+        if held is not None:
+            message = already_awarded_message(proposal.name, proposal.title, proposal.year, held, proposing=True)
+            raise DomainError(message, code="already_awarded")
+    before = audit.snapshot(proposal)
+    proposal.status = ProposalStatus.PROPOSED
+    fields = ["status"]
+    if score is not None:
+        proposal.score = score
+        fields.append("score")
+    proposal.save(update_fields=fields)
+    audit.record_update(actor, proposal, before, unit_id=proposal.unit_id, verb="award.propose.submit")
     return proposal
 
 

@@ -121,3 +121,14 @@ def history(org: dict[str, Any]) -> dict[str, Any]:
         "disciplined": disciplined,
         "villager": villager,
     }
+
+
+@pytest.fixture
+def concluded(db: Any) -> dict[str, Any]:
+    """The scoring tests' cluster (Cụm thi đua thử 2022, organised by TW) played to its conference,
+    which nominated LS for the Government flag (CO_CP) and DB for the provincial certificate (BK_UBND)."""
+    from thidua.scoring.tests.conftest import build_cluster, conclude
+
+    cluster = build_cluster()
+    cluster["conference"] = conclude(cluster, next_head=False)
+    return cluster
