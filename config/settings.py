@@ -215,8 +215,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG and os.environ.get("THIDUA_STATIC_MANIFEST", "1") == "1"
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# THIDUA_STATIC_MANIFEST=0: production settings without collected static files (tests that start a bare
+# `runserver` in production mode); `thidua serve` always collects them.

@@ -41,6 +41,7 @@ class Server:
         environment = {
             **inherited,
             "THIDUA_DEBUG": "0",
+            "THIDUA_STATIC_MANIFEST": "0",  # runserver without collectstatic: plain static names
             "THIDUA_SECRET_KEY": "test-only-" + "k" * 50,
             "THIDUA_ALLOWED_HOSTS": f"{PUBLIC},127.0.0.1",
             "THIDUA_VAR_DIR": str(tmp),

@@ -17,7 +17,10 @@ class ScopeGenerationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # Static files and the liveness probe ask no permission (and /livez must not need the database).
-        if not request.path.startswith(("/static/", "/livez")):
+        # Only requests that may ask a permission: signed-in users, and the API (its token is read later, by
+        # the API's own authentication). The login page, static files and /livez need no database read.
+        if request.path.startswith("/api/") or (
+            not request.path.startswith(("/static/", "/livez")) and request.user.is_authenticated
+        ):
             sync()
         return self.get_response(request)
