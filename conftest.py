@@ -154,6 +154,19 @@ class CsrfClient:
             extra.setdefault("HTTP_X_CSRFTOKEN", self.token)
         return self.client.post(path, data, *args, **extra)
 
+    def patch(self, path: str, data: Any = None, *args: Any, csrf: bool = True, **extra: Any) -> Any:
+        if csrf:
+            extra.setdefault("HTTP_X_CSRFTOKEN", self.token)
+        return self.client.patch(path, data, *args, **extra)
+
+    def delete(self, path: str, data: Any = None, *args: Any, csrf: bool = True, **extra: Any) -> Any:
+        if csrf:
+            extra.setdefault("HTTP_X_CSRFTOKEN", self.token)
+        return self.client.delete(path, data, *args, **extra)
+
+    def __getattr__(self, name: str) -> Any:  # force_login, logout, session …: the wrapped client's
+        return getattr(self.client, name)
+
     def api(self, method: str, path: str, body: Any = None) -> Any:
         import json
 

@@ -41,11 +41,21 @@ def with_error_responses(schema: Any) -> Any:
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             for status, description in ERROR_RESPONSES.items():
-                if status not in responses and str(status) not in responses:
+                declared = responses.get(status) or responses.get(str(status))
+                if declared is None:
                     responses[status] = {
                         "description": description,
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
                     }
+                    continue
+                # An operation that answers this status with a body of its own (an import refused with its
+                # problems: 422) still gets the framework's error body for the same status (a path value
+                # out of range): both shapes are documented.
+                content = declared.setdefault("content", {}).setdefault("application/json", {})
+                own = content.get("schema")
+                error_ref = {"$ref": "#/components/schemas/ErrorOut"}
+                if own is not None and own != error_ref and "anyOf" not in own:
+                    content["schema"] = {"anyOf": [own, error_ref]}
     return schema
 
 
