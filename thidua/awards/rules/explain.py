@@ -48,6 +48,7 @@ from thidua.awards.rules.predicates import (
     OutstandingAchievement,
     RatingAtLeast,
     ShareOfMembersWithTitleAtLeast,
+    SuccessiveAwards,
     TitleCountAtLeast,
     window,
 )
@@ -210,6 +211,8 @@ class _Context:
             return self._held_title_consecutive(p, v)
         if isinstance(p, HoldsTitleInYear):
             return self._holds_title_in_year(p, v)
+        if isinstance(p, SuccessiveAwards):
+            return self._successive_awards(p, v)
         if isinstance(p, TitleCountAtLeast):
             return self._title_count(p, v)
         if isinstance(p, InitiativeScopeAtLeast):
@@ -263,12 +266,24 @@ class _Context:
         first, last = window(self.year, p.years, p.ending)
         need = list(range(last - p.years + 1, last + 1))
         held = [x for x in need if p.title in v.titles.get(x, frozenset())]
+        # Years that already backed an earlier title ``unused_for`` (its own window of the same
+        # length and ending): each such title consumes them.
+        used: dict[int, int] = {}
+        if p.unused_for is not None:
+            for earlier in sorted(x for x, ts in v.titles.items() if p.unused_for in ts and x < self.year):
+                for x in range(earlier + p.ending - p.years + 1, earlier + p.ending + 1):
+                    used.setdefault(x, earlier)
+        clash = [x for x in need if x in used]
         title = self.rules.title_name(p.title)
         note = cutoff_note(v.cutoff, first)
+        ok = len(held) == len(need) and not clash
         if len(held) == len(need):
+            fresh = Message("", "")
+            if p.unused_for is not None and not clash:
+                fresh = Message(" chưa dùng cho danh hiệu trước", " not used for an earlier title")
             msg = Message(
-                f"có {len(need)} năm {title.vi} liên tục: {years_text(held).vi}{note.vi}",
-                f"held {title.en} in {len(need)} consecutive years: {years_text(held).en}{note.en}",
+                f"có {len(need)} năm {title.vi} liên tục{fresh.vi}: {years_text(held).vi}{note.vi}",
+                f"held {title.en} in {len(need)} consecutive years{fresh.en}: {years_text(held).en}{note.en}",
             )
         else:
             gap = len(need) - len(held)
@@ -277,7 +292,57 @@ class _Context:
                 f"missing {gap} year(s) of {title.en} in a row: held {years_text(held).en}; "
                 f"required {years_text(need).en}{note.en}",
             )
-        return len(held) == len(need), {"required": _ints(need), "held": _ints(held)}, msg, ()
+        if clash and p.unused_for is not None:
+            earlier_name = self.rules.title_name(p.unused_for)
+            backed = sorted({used[x] for x in clash})
+            msg = Message(
+                f"{msg.vi}; nhưng {years_text(clash).vi} đã làm căn cứ cho {earlier_name.vi} năm "
+                f"{years_text(backed).vi}: cần {p.years} năm liên tục khác",
+                f"{msg.en}; but {years_text(clash).en} already backed {earlier_name.en} for "
+                f"{years_text(backed).en}: {p.years} further consecutive years needed",
+            )
+        facts: dict[str, JSON] = {"required": _ints(need), "held": _ints(held)}
+        if p.unused_for is not None:
+            facts["already_used"] = {str(x): used[x] for x in clash}
+        return ok, facts, msg, ()
+
+    def _successive_awards(self, p: SuccessiveAwards, v: _View) -> _Out:
+        last = self.year + p.ending
+        awards = sorted((x for x, ts in v.titles.items() if p.title in ts and x <= last), reverse=True)
+        title = self.rules.title_name(p.title)
+        run_title = self.rules.title_name(p.run)
+        considered = sorted(awards[: p.times])
+        facts: dict[str, JSON] = {"awards": _ints(considered), "run_gaps": []}
+        if not awards or awards[0] != last:
+            msg = Message(
+                f"không có {title.vi} năm {last}; đã có: {years_text(awards).vi}",
+                f"no {title.en} for {last}; held: {years_text(awards).en}",
+            )
+            return False, facts, msg, ()
+        if len(awards) < p.times:
+            msg = Message(
+                f"có {len(awards)} lần {title.vi} ({years_text(considered).vi}); cần {p.times} lần liên tục",
+                f"{title.en} {len(awards)} time(s) ({years_text(considered).en}); {p.times} in succession needed",
+            )
+            return False, facts, msg, ()
+        span = range(considered[0], last + 1)
+        gaps = [x for x in span if p.run not in v.titles.get(x, frozenset())]
+        facts["run_gaps"] = _ints(gaps)
+        if gaps:
+            msg = Message(
+                f"{title.vi} các năm {years_text(considered).vi} không liên tục: không có {run_title.vi} năm "
+                f"{years_text(gaps).vi}",
+                f"{title.en} of {years_text(considered).en} not in succession: no {run_title.en} in "
+                f"{years_text(gaps).en}",
+            )
+            return False, facts, msg, ()
+        msg = Message(
+            f"{p.times} lần liên tục {title.vi}: {years_text(considered).vi}, {run_title.vi} không gián đoạn "
+            f"{considered[0]}–{last}",
+            f"{title.en} {p.times} times in succession: {years_text(considered).en}, {run_title.en} unbroken "
+            f"{considered[0]}–{last}",
+        )
+        return True, facts, msg, ()
 
     def _holds_title_in_year(self, p: HoldsTitleInYear, v: _View) -> _Out:
         year = self.year + p.offset

@@ -70,6 +70,7 @@ from thidua.awards.rules.predicates import (
     OutstandingAchievement,
     RatingAtLeast,
     ShareOfMembersWithTitleAtLeast,
+    SuccessiveAwards,
     TitleCountAtLeast,
     window,
 )
@@ -266,11 +267,19 @@ class _Compiler:
             key = ("held", p.title)
             if isinstance(p, HeldTitleConsecutive):
                 first, last = window(y, p.years, p.ending)
-                return self._years("titles", key, held, first, last, level) == p.years
+                streak = self._years("titles", key, held, first, last, level) == p.years
+                if p.unused_for is None or p.years == 1:
+                    return streak
+                # An earlier title of Y−years+1 … Y−1 used some of the window's years.
+                earlier = pl.col("title") == p.unused_for
+                used = self._years("titles", ("held", p.unused_for), earlier, y - p.years + 1, y - 1, level)
+                return streak & (used == 0)
             if isinstance(p, HoldsTitleInYear):
                 return self._years("titles", key, held, y + p.offset, y + p.offset, level) >= 1
             first, last = window(y, p.years, p.ending)
             return self._years("titles", key, held, first, last, level) >= p.count
+        if isinstance(p, SuccessiveAwards):
+            return self._successive(p, level)
         if isinstance(p, InitiativeScopeAtLeast | OutstandingAchievement):
             _, last = window(y, p.years, p.ending)
             first = last - p.years + 1
@@ -322,6 +331,22 @@ class _Compiler:
             target = self.rules.get(p.code, self.kind)
             return self.compile(target.root, target.countable_level)
         raise TypeError(f"no set-wise form for predicate {check.predicate!r}")  # pragma: no cover
+
+    def _successive(self, p: SuccessiveAwards, level: DisciplineLevel | None) -> pl.Expr:
+        """The successive-awards test as one aggregate of the titles rows (after discipline):
+        the earliest of the last ``times`` awards, then the run's distinct years up to the latest."""
+        last = self.year + p.ending
+        year, title = pl.col("year"), pl.col("title")
+        awards = year.filter((title == p.title) & (year <= last)).unique().sort(descending=True)
+        earliest = awards.slice(p.times - 1, 1).first()
+        run_years = year.filter((title == p.run) & (year >= earliest) & (year <= last)).n_unique()
+        ok = (
+            ((title == p.title) & (year == last)).any()
+            & earliest.is_not_null()
+            & (run_years == pl.lit(last) - earliest + 1)
+        )
+        self._span(("titles", level), -NEVER, last)
+        return self.feature(("titles", level), ("successive", p, level), ok, False)
 
     # ---- year masks ----------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from thidua.awards.rules import Discipline, Initiative, Proceeding
 from thidua.awards.rules.tests.helpers import held, judge, members, person, rated, unit
 
 CSTD_TINH_READY = dict(
-    titles=held("CSTD_CS", 2022, 2023, 2024),
+    titles=held("CSTD_CS", 2023, 2024, 2025),
     initiatives=(Initiative(id="prov", year=2025, scope="province"),),
 )
 
@@ -69,7 +69,7 @@ def test_achievements_count_from_the_end_of_discipline() -> None:
     verdict = judge(subject, "CSTD_TINH")
     assert verdict.failed_keys == ("prior_grassroots_soldier",)
     prior = verdict.conditions[0]
-    assert prior.facts["held"] == [2024]
+    assert prior.facts["held"] == [2024, 2025]
     assert "(trước năm 2024 không tính do kỷ luật)" in prior.message.vi
     assert "(years before 2024 do not count: discipline)" in prior.message.en
     discipline = next(c for c in verdict.conditions if c.key == "no_discipline")

@@ -10,17 +10,17 @@ from thidua.awards.rules.tests.helpers import held, judge, members, person, rate
 
 
 def test_the_missing_consecutive_year_message_of_the_issue() -> None:
-    subject = person(titles=held("CSTD_CS", 2023, 2024), initiatives=(Initiative(id="x", year=2025, scope="province"),))
+    subject = person(titles=held("CSTD_CS", 2024, 2025), initiatives=(Initiative(id="x", year=2025, scope="province"),))
     verdict = judge(subject, "CSTD_TINH")
     prior = verdict.conditions[0]
     assert prior.message.vi == (
-        "thiếu 1 năm Chiến sĩ thi đua cơ sở liên tục: có 2023, 2024; cần 2022, 2023, 2024 — Điều 22 Luật TĐKT 2022"
+        "thiếu 1 năm Chiến sĩ thi đua cơ sở liên tục: có 2024, 2025; cần 2023, 2024, 2025 — Điều 22 Luật TĐKT 2022"
     )
     assert prior.message.en == (
-        "missing 1 year(s) of Grassroots emulation soldier in a row: held 2023, 2024; required 2022, 2023, 2024"
+        "missing 1 year(s) of Grassroots emulation soldier in a row: held 2024, 2025; required 2023, 2024, 2025"
         " — Art. 22, Law on Emulation and Commendation 2022"
     )
-    assert prior.facts == {"required": [2022, 2023, 2024], "held": [2023, 2024]}
+    assert prior.facts == {"required": [2023, 2024, 2025], "held": [2024, 2025], "already_used": {}}
     assert verdict.near_miss
     assert verdict.summary("vi") == "Chưa đủ điều kiện Chiến sĩ thi đua cấp tỉnh năm 2025: 1 điều kiện chưa đạt"
     assert verdict.summary("en") == "Not eligible for Provincial emulation soldier for 2025: 1 condition(s) not met"
