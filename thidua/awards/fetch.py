@@ -238,7 +238,13 @@ def _discipline(d: DisciplineRecord) -> Discipline:
 
 
 def _proceeding(p: Proceeding) -> ProceedingFact:
-    return ProceedingFact(kind=p.kind, start=p.start, end=p.end)  # type: ignore[arg-type]
+    return ProceedingFact(
+        kind=p.kind,  # type: ignore[arg-type]
+        start=p.start,
+        end=p.end,
+        outcome=p.outcome or None,  # type: ignore[arg-type]
+        decision=p.outcome_ref,
+    )
 
 
 # --------------------------------------------------------------------------- a whole scope
@@ -378,8 +384,15 @@ def gather(*, unit_ids: set[int] | None, year: int, on: dt.date, progress: Progr
 
     step(7, "proceedings")
     proceedings_all = _frame(
-        Proceeding.objects.filter(subject_q).values_list("person_id", "unit_id", "kind", "start", "end"),
-        {"person_id": pl.Int64(), "unit_id": pl.Int64(), "kind": pl.String(), "start": pl.Date(), "end": pl.Date()},
+        Proceeding.objects.filter(subject_q).values_list("person_id", "unit_id", "kind", "start", "end", "outcome"),
+        {
+            "person_id": pl.Int64(),
+            "unit_id": pl.Int64(),
+            "kind": pl.String(),
+            "start": pl.Date(),
+            "end": pl.Date(),
+            "outcome": pl.String(),
+        },
     )
 
     step(8, "groups")
@@ -424,8 +437,10 @@ def gather(*, unit_ids: set[int] | None, year: int, on: dt.date, progress: Progr
     achievements = pl.concat([of_people(achievements_all, ach_cols), of_units(achievements_all, ach_cols)])
     d_cols = ["level", "start", "end"]
     disciplines = pl.concat([of_people(disciplines_all, d_cols), of_units(disciplines_all, d_cols)])
-    p_cols = ["kind", "start", "end"]
-    proceedings = pl.concat([of_people(proceedings_all, p_cols), of_units(proceedings_all, p_cols)])
+    p_cols = ["kind", "start", "end", "outcome"]
+    proceedings = pl.concat([of_people(proceedings_all, p_cols), of_units(proceedings_all, p_cols)]).with_columns(
+        pl.col("outcome").replace("", None)
+    )
 
     step(10, "members")
     summaries, member_titles = _member_frames(

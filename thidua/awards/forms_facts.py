@@ -18,6 +18,7 @@ from thidua.awards.models import (
     DisciplineLevel,
     InitiativeKind,
     ProceedingKind,
+    ProceedingOutcome,
     Rating,
     Scope,
 )
@@ -140,6 +141,13 @@ class ProceedingForm(DomainForm):
     end = forms.DateField(
         label=_("Kết thúc ngày"), widget=_date_input(), required=False, help_text=_("Để trống khi chưa kết thúc.")
     )
+    outcome = forms.ChoiceField(
+        label=_("Kết luận"),
+        choices=[("", _("Chưa có kết luận")), *ProceedingOutcome.choices],
+        required=False,
+        help_text=_("Chỉ khen thưởng tiếp khi kết luận không vi phạm (khoản 4 Điều 4 Nghị định 152/2025/NĐ-CP)."),
+    )
+    outcome_ref = forms.CharField(label=_("Văn bản kết luận"), max_length=255, required=False)
     note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
 
 

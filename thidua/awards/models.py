@@ -68,6 +68,11 @@ class ProceedingKind(models.TextChoices):
     DISCIPLINE_REVIEW = "discipline_review", _("Xem xét kỷ luật")
 
 
+class ProceedingOutcome(models.TextChoices):
+    NO_VIOLATION = "no_violation", _("Kết luận không vi phạm")
+    VIOLATION = "violation", _("Kết luận có vi phạm")
+
+
 class DecisionKind(models.TextChoices):
     REGULAR = "regular", _("Thường xuyên (tổng kết năm, giai đoạn)")
     ADHOC = "adhoc", _("Đột xuất")
@@ -364,11 +369,15 @@ class DisciplineRecord(SubjectFact):
 
 class Proceeding(SubjectFact):
     """An investigation, inspection, complaint verification or discipline review; open while ``end``
-    is empty. No award is proposed or decided while one is open (Decree 152 art. 4(4))."""
+    is empty. No award is proposed or decided while one is open, and awarding resumes only once it
+    closes with the conclusion "no violation" (Decree 152 art. 4(4)): ``outcome`` and
+    ``outcome_ref`` (the concluding decision) record it."""
 
     kind = models.CharField(_("loại"), max_length=24, choices=ProceedingKind.choices)
     start = models.DateField(_("từ ngày"))
     end = models.DateField(_("kết thúc ngày"), null=True, blank=True)
+    outcome = models.CharField(_("kết luận"), max_length=16, choices=ProceedingOutcome.choices, blank=True)
+    outcome_ref = models.CharField(_("văn bản kết luận"), max_length=255, blank=True)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
 
     class Meta:
@@ -380,6 +389,8 @@ class Proceeding(SubjectFact):
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="proceeding_end"
             ),
+            # A conclusion belongs to a closed proceeding.
+            models.CheckConstraint(condition=Q(outcome="") | Q(end__isnull=False), name="proceeding_outcome_closed"),
         ]
 
     def __str__(self) -> str:

@@ -108,7 +108,7 @@ def _save_discipline(actor: Any, obj: DisciplineRecord | None, subject: Subject,
 
 
 def _save_proceeding(actor: Any, obj: Proceeding | None, subject: Subject, d: dict[str, Any]) -> Any:
-    values = {k: d[k] for k in ("kind", "start", "end", "note")}
+    values = {k: d[k] for k in ("kind", "start", "end", "outcome", "outcome_ref", "note")}
     if obj is None:
         return services.proceeding_open(actor=actor, **_subject_kwargs(subject), **values)
     return services.proceeding_update(actor=actor, proceeding=obj, **values)

@@ -27,6 +27,7 @@ from thidua.awards.rules.facts import (
     IndividualFacts,
     Initiative,
     MemberSummary,
+    Proceeding,
     Rating,
     SubjectFacts,
 )
@@ -494,24 +495,58 @@ class _Context:
 
     def _proceedings(self, p: NoOpenInvestigation) -> _Out:
         on = self.on
-        open_now = [
-            x
-            for x in self.subject.proceedings
-            if x.kind in p.kinds and x.start <= on and (x.end is None or x.end >= on)
-        ]
+        blocking = [x for x in self.subject.proceedings if x.kind in p.kinds and x.blocks(on, self.year)]
+        open_now = [x for x in blocking if x.end is None or x.end >= on]
+        concluded = [x for x in blocking if x not in open_now]
+        parts_vi: list[str] = []
+        parts_en: list[str] = []
         if open_now:
             what = kinds_text(PROCEEDING_WORDS[x.kind] for x in open_now)
-            msg = Message(
-                f"đang {what.vi} (từ {open_now[0].start.isoformat()}) vào ngày {on.isoformat()}",
-                f"{what.en} open (since {open_now[0].start.isoformat()}) on {on.isoformat()}",
-            )
+            parts_vi.append(f"đang {what.vi} (từ {open_now[0].start.isoformat()}) vào ngày {on.isoformat()}")
+            parts_en.append(f"{what.en} open (since {open_now[0].start.isoformat()}) on {on.isoformat()}")
+        for x in concluded:
+            assert x.end is not None
+            what = PROCEEDING_WORDS[x.kind]
+            if x.outcome == "violation":
+                ref = f" ({x.decision})" if x.decision else ""
+                parts_vi.append(
+                    f"{what.vi} kết thúc ngày {x.end.isoformat()} kết luận có vi phạm{ref}: "
+                    f"không khen thưởng thành tích đến hết năm {x.end.year}"
+                )
+                parts_en.append(
+                    f"{what.en} closed on {x.end.isoformat()} with a violation found{ref}: "
+                    f"no award for achievements up to {x.end.year}"
+                )
+            else:
+                parts_vi.append(
+                    f"{what.vi} kết thúc ngày {x.end.isoformat()} nhưng chưa ghi kết luận "
+                    f"(chỉ khen thưởng tiếp khi kết luận không vi phạm)"
+                )
+                parts_en.append(
+                    f"{what.en} closed on {x.end.isoformat()} with no conclusion recorded "
+                    f"(awarding resumes only on a conclusion of no violation)"
+                )
+        if blocking:
+            msg = Message("; ".join(parts_vi), "; ".join(parts_en))
         else:
             msg = Message(
-                f"không có điều tra, thanh tra, xác minh đang mở vào ngày {on.isoformat()}",
-                f"no investigation, inspection or verification open on {on.isoformat()}",
+                f"không có điều tra, thanh tra, xác minh đang mở hoặc kết luận có vi phạm vào ngày {on.isoformat()}",
+                f"no investigation, inspection or verification open or concluded with a violation on {on.isoformat()}",
             )
-        listed: list[JSON] = [{"kind": x.kind, "start": x.start.isoformat()} for x in open_now]
-        return not open_now, {"open": listed}, msg, ()
+
+        def listed(items: list[Proceeding]) -> list[JSON]:
+            return [
+                {
+                    "kind": x.kind,
+                    "start": x.start.isoformat(),
+                    "end": None if x.end is None else x.end.isoformat(),
+                    "outcome": x.outcome,
+                    "decision": x.decision,
+                }
+                for x in items
+            ]
+
+        return not blocking, {"open": listed(open_now), "concluded": listed(concluded)}, msg, ()
 
     def _dissolved(self) -> _Out:
         gone = self.subject.dissolved_on if isinstance(self.subject, CollectiveFacts) else None

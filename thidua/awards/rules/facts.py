@@ -21,6 +21,7 @@ InitiativeKind = Literal["initiative", "project", "combat_creativity"]
 AchievementKind = Literal["movement", "adhoc"]
 DisciplineLevel = Literal["reprimand", "warning", "salary_reduction", "demotion", "removal", "dismissal"]
 ProceedingKind = Literal["investigation", "inspection", "complaint_verification", "discipline_review"]
+ProceedingOutcome = Literal["no_violation", "violation"]
 Gender = Literal["female", "male", "unspecified"]
 SubjectKind = Literal["individual", "collective"]
 
@@ -30,6 +31,7 @@ INITIATIVE_KINDS: tuple[InitiativeKind, ...] = get_args(InitiativeKind)
 ACHIEVEMENT_KINDS: tuple[AchievementKind, ...] = get_args(AchievementKind)
 DISCIPLINE_LEVELS: tuple[DisciplineLevel, ...] = get_args(DisciplineLevel)
 PROCEEDING_KINDS: tuple[ProceedingKind, ...] = get_args(ProceedingKind)
+PROCEEDING_OUTCOMES: tuple[ProceedingOutcome, ...] = get_args(ProceedingOutcome)
 SUBJECT_KINDS: tuple[SubjectKind, ...] = get_args(SubjectKind)
 
 RATING_RANK: Mapping[Rating, int] = {"incomplete": 0, "complete": 1, "good": 2, "excellent": 3}
@@ -87,13 +89,26 @@ class Discipline:
 class Proceeding:
     """An investigation, inspection, complaint verification or discipline review.
 
-    ``end`` is None while it is open. No award is proposed while one is open (Decree 152
-    art. 4(4)).
+    ``end`` is None while it is open; ``outcome`` is its conclusion once closed ("no_violation" or
+    "violation", with the concluding ``decision``). No award is proposed while one is open, and
+    awarding resumes when it closes with no violation (Decree 152 art. 4(4)): one closed with a
+    violation found, or with no conclusion recorded, still blocks the titles of the years up to
+    the year it closed (what the violation does later is the discipline's to say).
     """
 
     kind: ProceedingKind
     start: date
     end: date | None = None
+    outcome: ProceedingOutcome | None = None
+    decision: str = ""
+
+    def blocks(self, on: date, year: int) -> bool:
+        """Whether it blocks the judged ``year`` on the judging date ``on``."""
+        if self.start > on:
+            return False
+        if self.end is None or self.end >= on:
+            return True
+        return self.outcome != "no_violation" and year <= self.end.year
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -170,7 +170,8 @@ class NoDiscipline(Params):
 
 
 class NoOpenInvestigation(Params):
-    """No proceeding of ``kinds`` is open on the judging date."""
+    """No proceeding of ``kinds`` is open on the judging date, and none that closed before it
+    without the conclusion "no violation" covers the judged year (``Proceeding.blocks``)."""
 
     kinds: tuple[ProceedingKind, ...] = PROCEEDING_KINDS
 

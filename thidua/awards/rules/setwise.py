@@ -319,7 +319,7 @@ class _Compiler:
             cutoff = self._cutoff(p.level)
             return cutoff.is_null() | (cutoff <= y)
         if isinstance(p, NoOpenInvestigation):
-            # The source holds only the proceedings open on the judging date (see _source).
+            # The source holds only the proceedings that block (see _source).
             return ~self.feature(("proceedings", None), p, pl.col("kind").is_in(list(p.kinds)).any(), False)
         if isinstance(p, NotDissolved):
             return pl.col("dissolved_on").is_null() | (pl.col("dissolved_on") > on)
@@ -472,7 +472,12 @@ class _Compiler:
         elif name in ("member_titles", "months_worked"):
             frame = frame.filter(pl.col("year") == y)
         elif name == "proceedings":
-            frame = frame.filter((pl.col("start") <= on) & (pl.col("end").is_null() | (pl.col("end") >= on)))
+            # Open on the judging date, or closed without "no violation" in or after the judged
+            # year (Proceeding.blocks).
+            end = pl.col("end")
+            unresolved = pl.col("outcome").is_null() | (pl.col("outcome") != "no_violation")
+            blocks = end.is_null() | (end >= on) | (unresolved & (end.dt.year() >= y))
+            frame = frame.filter((pl.col("start") <= on) & blocks)
         if level is not None:
             # Achievements count from the end of the discipline period (Decree 152 art. 4(4));
             # the judged year stays visible: no_discipline alone says it does not count.

@@ -31,6 +31,7 @@ from thidua.awards.models import (
     DisciplineRecord,
     Initiative,
     Proceeding,
+    ProceedingOutcome,
     SubjectKind,
     Title,
 )
@@ -72,12 +73,34 @@ class DecisionResult:
 # --------------------------------------------------------------------------- cross-cutting rules
 
 
-def blocking_reasons(*, person: Person | None = None, unit: Unit | None = None, on: dt.date) -> list[str]:
-    """Why no award may be proposed or decided for this subject on ``on`` (empty: none)."""
+def blocking_reasons(
+    *, person: Person | None = None, unit: Unit | None = None, on: dt.date, year: int | None = None
+) -> list[str]:
+    """Why no award may be proposed or decided for this subject on ``on`` (empty: none), for the
+    achievements of ``year`` (default: the year of ``on``)."""
     reasons: list[str] = []
     who = Q(person=person) if person is not None else Q(unit=unit)
     name = str(person or unit)
     open_now = Proceeding.objects.filter(who, start__lte=on).filter(Q(end__isnull=True) | Q(end__gte=on)).first()
+    # Closed this year without the conclusion "no violation": still no award (art. 4(4)).
+    unresolved = (
+        Proceeding.objects.filter(who, start__lte=on, end__lt=on, end__year__gte=year or on.year)
+        .exclude(outcome=ProceedingOutcome.NO_VIOLATION)
+        .first()
+    )
+    if unresolved is not None:
+        reasons.append(
+            _(
+                "%(name)s: %(kind)s kết thúc ngày %(end)s chưa có kết luận không vi phạm: "
+                "không được đề nghị, khen thưởng (%(cite)s)."
+            )
+            % {
+                "name": name,
+                "kind": unresolved.get_kind_display().lower(),
+                "end": unresolved.end.strftime("%d/%m/%Y") if unresolved.end else "",
+                "cite": ART_4_4,
+            }
+        )
     if open_now is not None:
         reasons.append(
             _("%(name)s đang trong thời gian %(kind)s (từ %(start)s): không được đề nghị, khen thưởng (%(cite)s).")
@@ -180,7 +203,9 @@ def verdict_snapshot(recipient: RecipientIn, *, code: str, year: int | None, on:
 # --------------------------------------------------------------------------- entry
 
 
-def _clean_recipients(title: Title, recipients: Sequence[RecipientIn], on: dt.date) -> list[str]:
+def _clean_recipients(
+    title: Title, recipients: Sequence[RecipientIn], on: dt.date, year: int | None = None
+) -> list[str]:
     errors: list[str] = []
     seen: set[tuple[str, int]] = set()
     for r in recipients:
@@ -206,7 +231,7 @@ def _clean_recipients(title: Title, recipients: Sequence[RecipientIn], on: dt.da
         if r.amount is not None and r.amount < 0:
             errors.append(_("Tiền thưởng không được âm (%(name)s).") % {"name": r.name})
         if r.person is not None or r.unit is not None:
-            errors.extend(blocking_reasons(person=r.person, unit=r.unit, on=on))
+            errors.extend(blocking_reasons(person=r.person, unit=r.unit, on=on, year=year))
     return errors
 
 
@@ -259,7 +284,7 @@ def decision_create(
             field="number",
             code="duplicate",
         )
-    errors = _clean_recipients(title, recipients, issued_on)
+    errors = _clean_recipients(title, recipients, issued_on, year)
     if errors:
         raise DomainError(" ".join(errors), field="recipients", code="recipients")
     decision = AwardDecision.objects.create(

@@ -28,7 +28,7 @@ from thidua.awards.models import (
     Scope,
     YearRating,
 )
-from thidua.awards.services.facts import _choice, _period, check_subject, check_year, subject_unit_id
+from thidua.awards.services.facts import _choice, _period, check_outcome, check_subject, check_year, subject_unit_id
 from thidua.core import audit
 from thidua.core.errors import DomainError
 from thidua.core.text import fold
@@ -238,13 +238,17 @@ def proceeding_update(
     kind: str,
     start: dt.date,
     end: dt.date | None = None,
+    outcome: str = "",
+    outcome_ref: str = "",
     note: str = "",
 ) -> Proceeding:
     check_subject(actor, proceeding.person, proceeding.unit)
     _choice(kind, ProceedingKind, "kind")
     _period(start, end)
+    outcome, outcome_ref = check_outcome(end, outcome, outcome_ref)
     before = audit.snapshot(proceeding)
     proceeding.kind, proceeding.start, proceeding.end, proceeding.note = kind, start, end, note.strip()
+    proceeding.outcome, proceeding.outcome_ref = outcome, outcome_ref
     _save(actor, proceeding, before, subject_unit_id(proceeding.person, proceeding.unit), "award.proceeding")
     return proceeding
 

@@ -73,7 +73,9 @@ def proposal_create(
         raise DomainError(
             _("%(title)s không dành cho %(kind)s.") % {"title": title.name, "kind": SubjectKind(kind).label.lower()}
         )
-    reasons = blocking_reasons(person=person, unit=subject_unit, on=on) if kind != SubjectKind.HOUSEHOLD else []
+    reasons = (
+        blocking_reasons(person=person, unit=subject_unit, on=on, year=year) if kind != SubjectKind.HOUSEHOLD else []
+    )
     if reasons:
         raise DomainError(" ".join(reasons), code="blocked")
     duplicate = Proposal.objects.filter(

@@ -33,6 +33,7 @@ from thidua.awards.rules.facts import (
     PROCEEDING_KINDS,
     RATINGS,
     SCOPES,
+    ProceedingOutcome,
     SubjectFacts,
 )
 from thidua.awards.rules.tests.helpers import CONFIG, rules
@@ -97,7 +98,9 @@ def disciplines(draw: st.DrawFn) -> Discipline:
 @st.composite
 def proceedings(draw: st.DrawFn) -> Proceeding:
     start, end = draw(periods())
-    return Proceeding(kind=draw(st.sampled_from(PROCEEDING_KINDS)), start=start, end=end)
+    choices: list[ProceedingOutcome | None] = [None, "no_violation", "no_violation", "violation"]
+    outcome = None if end is None else draw(st.sampled_from(choices))
+    return Proceeding(kind=draw(st.sampled_from(PROCEEDING_KINDS)), start=start, end=end, outcome=outcome)
 
 
 initiatives = st.builds(
@@ -116,7 +119,7 @@ common = {
     "initiatives": st.lists(initiatives, max_size=4).map(tuple),
     "achievements": st.lists(achievements, max_size=3).map(tuple),
     "disciplines": st.lists(disciplines(), max_size=2).map(tuple),
-    "proceedings": st.lists(proceedings(), max_size=1).map(tuple),
+    "proceedings": st.lists(proceedings(), max_size=2).map(tuple),
 }
 individuals = st.builds(
     IndividualFacts,
