@@ -16,6 +16,7 @@ from datetime import date
 from typing import TypeAlias
 
 from thidua.awards.rules.facts import (
+    DAYS_PER_MONTH,
     DISCIPLINE_RANK,
     FULL_YEAR_MONTHS,
     RATING_RANK,
@@ -26,6 +27,7 @@ from thidua.awards.rules.facts import (
     DisciplineLevel,
     IndividualFacts,
     Initiative,
+    Leave,
     MemberSummary,
     Proceeding,
     Rating,
@@ -59,6 +61,7 @@ from thidua.awards.rules.wording import (
     ACHIEVEMENT_WORDS,
     DISCIPLINE_WORDS,
     INITIATIVE_WORDS,
+    LEAVE_WORDS,
     PROCEEDING_WORDS,
     RATING_WORDS,
     SCOPE_WORDS,
@@ -561,16 +564,54 @@ class _Context:
 
     def _months(self, p: MonthsWorkedAtLeast) -> _Out:
         subject = self.subject
-        worked = (
-            subject.months_worked.get(self.year, FULL_YEAR_MONTHS)
-            if isinstance(subject, IndividualFacts)
-            else FULL_YEAR_MONTHS
-        )
+        y = self.year
+        in_post = FULL_YEAR_MONTHS
+        leaves: tuple[Leave, ...] = ()
+        if isinstance(subject, IndividualFacts):
+            in_post = subject.months_worked.get(y, FULL_YEAR_MONTHS)
+            leaves = tuple(x for x in subject.leaves if x.days_in(y) > 0)
+        lost = sum(x.days_in(y) for x in leaves if x.kind not in p.counted_leave)
+        kept = sum(x.days_in(y) for x in leaves if x.kind in p.counted_leave)
+        counted = DAYS_PER_MONTH * in_post - lost
+        months = max(counted, 0) / DAYS_PER_MONTH
+        shown = f"{months:g}" if months == int(months) else f"{months:.1f}"
+        notes_vi: list[str] = []
+        notes_en: list[str] = []
+        for x in leaves:
+            word = LEAVE_WORDS[x.kind]
+            days = x.days_in(y)
+            span = f"{x.start.isoformat()}–{x.end.isoformat()}"
+            if x.kind in p.counted_leave:
+                notes_vi.append(f"{word.vi} {days} ngày ({span}) được tính là thời gian làm việc")
+                notes_en.append(f"{word.en} of {days} days ({span}) counted as working time")
+            else:
+                notes_vi.append(f"trừ {word.vi} {days} ngày ({span})")
+                notes_en.append(f"less {word.en} of {days} days ({span})")
+        detail = Message("", "")
+        if leaves:
+            detail = Message(
+                f" ({in_post} tháng công tác; {'; '.join(notes_vi)})",
+                f" ({in_post} months in post; {'; '.join(notes_en)})",
+            )
         msg = Message(
-            f"làm việc {worked} tháng năm {self.year}; cần ít nhất {p.months}",
-            f"worked {worked} months in {self.year}; at least {p.months} needed",
+            f"làm việc {shown.replace('.', ',')} tháng năm {y}{detail.vi}; cần ít nhất {p.months}",
+            f"worked {shown} months in {y}{detail.en}; at least {p.months} needed",
         )
-        return worked >= p.months, {"months": worked}, msg, ()
+        facts: dict[str, JSON] = {"months": in_post}
+        if leaves:
+            facts["leave"] = [
+                {
+                    "kind": x.kind,
+                    "start": x.start.isoformat(),
+                    "end": x.end.isoformat(),
+                    "days": x.days_in(y),
+                    "counted": x.kind in p.counted_leave,
+                }
+                for x in leaves
+            ]
+            facts["leave_days_counted"] = kept
+            facts["leave_days_deducted"] = lost
+        return counted >= DAYS_PER_MONTH * p.months, facts, msg, ()
 
     def _group_flags(self, p: LeadsGroup | ExceededTargets) -> _Out:
         s = self._summary()

@@ -18,7 +18,9 @@ disciplines         subject_id, level (reprimand … dismissal), start (date), e
 proceedings         subject_id, kind (investigation|inspection|complaint_verification|
                     discipline_review), start (date), end (date, null = open),
                     [outcome (no_violation|violation, null = none recorded)]
-months_worked       subject_id, year, months (int; partial years only, missing = 12)
+months_worked       subject_id, year, months (int; months in post of partial years only, missing = 12)
+leaves              subject_id, kind (maternity|sick|treatment|training|unpaid|other), start (date),
+                    end (date; inclusive)
 member_summaries    subject_id, year, member_count, members_excellent, members_good,
                     members_complete, members_incomplete (ints), max_member_discipline (str, null),
                     leads_group (bool), exceeded_targets (bool)
@@ -62,6 +64,7 @@ SCHEMAS: Mapping[str, Mapping[str, pl.DataType]] = {
         "outcome": pl.String(),
     },
     "months_worked": {"subject_id": pl.String(), "year": pl.Int32(), "months": pl.Int32()},
+    "leaves": {"subject_id": pl.String(), "kind": pl.String(), "start": pl.Date(), "end": pl.Date()},
     "member_summaries": {
         "subject_id": pl.String(),
         "year": pl.Int32(),
@@ -92,6 +95,7 @@ class Population:
     disciplines: pl.LazyFrame
     proceedings: pl.LazyFrame
     months_worked: pl.LazyFrame
+    leaves: pl.LazyFrame
     member_summaries: pl.LazyFrame
     member_titles: pl.LazyFrame
 
@@ -137,6 +141,7 @@ def population_from_facts(subjects: Iterable[SubjectFacts]) -> Population:
             rows["months_worked"].extend(
                 {"subject_id": sid, "year": y, "months": m} for y, m in s.months_worked.items()
             )
+            rows["leaves"].extend({"subject_id": sid, "kind": x.kind, "start": x.start, "end": x.end} for x in s.leaves)
         else:
             _collective_rows(s, rows)
         rows["ratings"].extend({"subject_id": sid, "year": y, "rating": r} for y, r in s.ratings.items())

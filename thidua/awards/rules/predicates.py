@@ -45,6 +45,7 @@ from thidua.awards.rules.facts import (
     AchievementKind,
     DisciplineLevel,
     InitiativeKind,
+    LeaveKind,
     ProceedingKind,
     Rating,
     Scope,
@@ -180,10 +181,20 @@ class NotDissolved(Params):
     """The collective was not dissolved on or before the judging date."""
 
 
+def _kinds_list(value: Any) -> Any:
+    """A configuration value "maternity, treatment" (a string) read as a tuple of kinds."""
+    if isinstance(value, str):
+        return tuple(k.strip() for k in value.split(",") if k.strip())
+    return value
+
+
 class MonthsWorkedAtLeast(Params):
-    """Worked at least ``months`` months in Y (no record: a full year)."""
+    """Worked at least ``months`` months in Y: the months in post (no record: a full year), less
+    the days of leave in Y of kinds other than ``counted_leave`` (30 days a month); leave of a
+    ``counted_leave`` kind counts as working time (Decree 152 art. 4(5): maternity)."""
 
     months: Annotated[int, Field(ge=0, le=12)]
+    counted_leave: Annotated[tuple[LeaveKind, ...], BeforeValidator(_kinds_list)] = ("maternity",)
 
 
 class LeadsGroup(Params):

@@ -41,6 +41,7 @@ from datetime import date
 import polars as pl
 
 from thidua.awards.rules.facts import (
+    DAYS_PER_MONTH,
     DISCIPLINE_RANK,
     FULL_YEAR_MONTHS,
     RATING_RANK,
@@ -324,9 +325,16 @@ class _Compiler:
         if isinstance(p, NotDissolved):
             return pl.col("dissolved_on").is_null() | (pl.col("dissolved_on") > on)
         if isinstance(p, MonthsWorkedAtLeast):
-            # The source holds only the judged year's rows.
+            # The sources hold only the judged year's rows (leave: the periods that reach into it).
             months = pl.col("months").max()
-            return self.feature(("months_worked", None), "months", months, FULL_YEAR_MONTHS) >= p.months
+            in_post = self.feature(("months_worked", None), "months", months, FULL_YEAR_MONTHS)
+            year_start, year_end = pl.lit(date(y, 1, 1)), pl.lit(date(y, 12, 31))
+            days = (
+                pl.min_horizontal(pl.col("end"), year_end) - pl.max_horizontal(pl.col("start"), year_start)
+            ).dt.total_days()
+            deducted = (days + 1).clip(lower_bound=0).filter(~pl.col("kind").is_in(list(p.counted_leave))).sum()
+            lost = self.feature(("leaves", None), ("leave", p.counted_leave), deducted, 0)
+            return (in_post * DAYS_PER_MONTH - lost) >= DAYS_PER_MONTH * p.months
         if isinstance(p, MeetsRule):
             target = self.rules.get(p.code, self.kind)
             return self.compile(target.root, target.countable_level)
@@ -471,6 +479,8 @@ class _Compiler:
             )
         elif name in ("member_titles", "months_worked"):
             frame = frame.filter(pl.col("year") == y)
+        elif name == "leaves":
+            frame = frame.filter((pl.col("start") <= date(y, 12, 31)) & (pl.col("end") >= date(y, 1, 1)))
         elif name == "proceedings":
             # Open on the judging date, or closed without "no violation" in or after the judged
             # year (Proceeding.blocks).

@@ -46,7 +46,9 @@ def test_rating_and_months_messages() -> None:
         "chưa đạt xếp loại từ hoàn thành tốt nhiệm vụ trở lên năm 2025: 2025: hoàn thành nhiệm vụ"
     )
     assert rating.message.en.startswith("not rated good or better in 2025: 2025: complete")
-    assert months.message.vi == "làm việc 9 tháng năm 2025; cần ít nhất 10 — Điều 24 Luật TĐKT 2022"
+    assert months.message.vi == (
+        "làm việc 9 tháng năm 2025; cần ít nhất 10 — Điều 24 Luật TĐKT 2022; khoản 5 Điều 4 Nghị định 152/2025/NĐ-CP"
+    )
     assert months.message.en.startswith("worked 9 months in 2025; at least 10 needed")
 
 
@@ -69,7 +71,7 @@ def test_nested_conditions_explain_themselves() -> None:
     assert laborer.message.vi == "chưa đạt tiêu chuẩn Lao động tiên tiến năm 2025 — Điều 23 Luật TĐKT 2022"
     (inner,) = laborer.children
     assert [c.key for c in inner.children] == ["rating", "months_worked"]
-    assert inner.children[1].message.vi.endswith("Điều 24 Luật TĐKT 2022")
+    assert "— Điều 24 Luật TĐKT 2022" in inner.children[1].message.vi
 
 
 def test_every_message_cites_in_both_languages_and_the_verdict_serialises() -> None:
