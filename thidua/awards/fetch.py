@@ -42,6 +42,9 @@ from thidua.awards.models import (
     Proceeding,
     YearRating,
 )
+from thidua.awards.models import (
+    Leave as LeaveRow,
+)
 from thidua.awards.rules import (
     Achievement,
     CollectiveFacts,
@@ -51,6 +54,7 @@ from thidua.awards.rules import (
     Population,
 )
 from thidua.awards.rules import Initiative as InitiativeFact
+from thidua.awards.rules import Leave as LeaveFact
 from thidua.awards.rules import Proceeding as ProceedingFact
 from thidua.awards.rules.facts import DISCIPLINE_RANK, RATING_RANK, RATINGS
 from thidua.orgs.models import Membership, Person, ReorgEvent, ReorgKind, Unit, UnitLink
@@ -156,6 +160,10 @@ def person_facts(person: Person) -> IndividualFacts:
         disciplines=tuple(_discipline(d) for d in DisciplineRecord.objects.filter(person=person)),
         proceedings=tuple(_proceeding(p) for p in Proceeding.objects.filter(person=person)),
         months_worked=months,
+        leaves=tuple(
+            LeaveFact(kind=x.kind, start=x.start, end=x.end)  # type: ignore[arg-type]
+            for x in LeaveRow.objects.filter(person=person)
+        ),
     )
 
 
@@ -395,6 +403,11 @@ def gather(*, unit_ids: set[int] | None, year: int, on: dt.date, progress: Progr
         },
     )
 
+    leaves_all = _frame(
+        LeaveRow.objects.filter(person_id__in=person_sub).values_list("person_id", "kind", "start", "end"),
+        {"person_id": pl.Int64(), "kind": pl.String(), "start": pl.Date(), "end": pl.Date()},
+    )
+
     step(8, "groups")
     collective_pks = [u[0] for u in unit_rows]
     years = _frame(
@@ -428,6 +441,7 @@ def gather(*, unit_ids: set[int] | None, year: int, on: dt.date, progress: Progr
 
     ratings = pl.concat([of_people(ratings_all, ["year", "rating"]), _unit_ratings(ratings_all, lin)])
     months = of_people(ratings_all.filter(pl.col("months").is_not_null()), ["year", "months"])
+    leaves = of_people(leaves_all, ["kind", "start", "end"])
     titles = pl.concat([of_people(titles_all, ["year", "title"]), of_units(titles_all, ["year", "title"])]).unique()
     init_cols = ["initiative_id", "year", "scope", "kind"]
     initiatives = pl.concat([of_people(person_inits, init_cols), of_units(unit_inits, init_cols)]).unique(
@@ -480,6 +494,7 @@ def gather(*, unit_ids: set[int] | None, year: int, on: dt.date, progress: Progr
         disciplines=disciplines,
         proceedings=proceedings,
         months_worked=months,
+        leaves=leaves,
         member_summaries=summaries,
         member_titles=member_titles,
     )

@@ -73,6 +73,15 @@ class ProceedingOutcome(models.TextChoices):
     VIOLATION = "violation", _("Kết luận có vi phạm")
 
 
+class LeaveKind(models.TextChoices):
+    MATERNITY = "maternity", _("Nghỉ thai sản")
+    SICK = "sick", _("Nghỉ ốm")
+    TREATMENT = "treatment", _("Điều trị, điều dưỡng do thương tích")
+    TRAINING = "training", _("Đi học, bồi dưỡng")
+    UNPAID = "unpaid", _("Nghỉ không lương")
+    OTHER = "other", _("Nghỉ khác")
+
+
 class DecisionKind(models.TextChoices):
     REGULAR = "regular", _("Thường xuyên (tổng kết năm, giai đoạn)")
     ADHOC = "adhoc", _("Đột xuất")
@@ -395,6 +404,29 @@ class Proceeding(SubjectFact):
 
     def __str__(self) -> str:
         return f"{self.subject_name()}: {self.get_kind_display()} {self.start}"
+
+
+class Leave(SubjectFact):
+    """A person's period of leave (from … to, inclusive). The months that count for a title are
+    computed from it: maternity leave counts as working time (Decree 152 art. 4(5)); which other
+    kinds do is configuration (``LDTT.leave_counted_as_work``). A person's periods do not overlap."""
+
+    kind = models.CharField(_("loại nghỉ"), max_length=12, choices=LeaveKind.choices)
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"))
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("thời gian nghỉ")
+        verbose_name_plural = _("thời gian nghỉ")
+        constraints = [
+            models.CheckConstraint(condition=Q(person__isnull=False, unit__isnull=True), name="leave_person"),
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="leave_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_name()}: {self.get_kind_display()} {self.start}–{self.end}"
 
 
 class CollectiveYear(models.Model):

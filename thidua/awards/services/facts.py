@@ -21,6 +21,8 @@ from thidua.awards.models import (
     DisciplineRecord,
     Initiative,
     InitiativeKind,
+    Leave,
+    LeaveKind,
     Proceeding,
     ProceedingKind,
     ProceedingOutcome,
@@ -250,6 +252,42 @@ def proceeding_close(
         actor, proceeding, before, unit_id=subject_unit_id(proceeding.person, proceeding.unit), verb="award.proceeding"
     )
     return proceeding
+
+
+def check_leave(person: Person, kind: str, start: dt.date, end: dt.date | None, exclude: int | None = None) -> dt.date:
+    """A period of leave: a known kind, an end on or after its start, no overlap with another.
+    Returns the end."""
+    _choice(kind, LeaveKind, "kind")
+    if end is None:
+        raise DomainError(_("Cần ghi ngày kết thúc thời gian nghỉ."), field="end")
+    _period(start, end)
+    check_year(start.year, "start")
+    check_year(end.year, "end")
+    others = Leave.objects.filter(person=person, start__lte=end, end__gte=start)
+    clash = (others.exclude(pk=exclude) if exclude is not None else others).first()
+    if clash is not None:
+        raise DomainError(
+            _("Trùng với thời gian nghỉ đã ghi (%(kind)s %(start)s–%(end)s).")
+            % {
+                "kind": clash.get_kind_display().lower(),
+                "start": clash.start.strftime("%d/%m/%Y"),
+                "end": clash.end.strftime("%d/%m/%Y"),
+            },
+            field="start",
+        )
+    return end
+
+
+@transaction.atomic
+def leave_add(*, actor: Any, person: Person, kind: str, start: dt.date, end: dt.date | None, note: str = "") -> Leave:
+    """Record a period of leave; the months worked are computed from it (Decree 152 art. 4(5))."""
+    check_subject(actor, person, None)
+    # One person's periods are checked and written one writer at a time.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    last = check_leave(person, kind, start, end)
+    obj = Leave.objects.create(person=person, kind=kind, start=start, end=last, note=note.strip())
+    audit.record_create(actor, obj, unit_id=subject_unit_id(person, None), verb="award.leave")
+    return obj
 
 
 @transaction.atomic
