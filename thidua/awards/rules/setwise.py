@@ -341,20 +341,25 @@ class _Compiler:
         raise TypeError(f"no set-wise form for predicate {check.predicate!r}")  # pragma: no cover
 
     def _successive(self, p: SuccessiveAwards, level: DisciplineLevel | None) -> pl.Expr:
-        """The successive-awards test as one aggregate of the titles rows (after discipline):
-        the earliest of the last ``times`` awards, then the run's distinct years up to the latest."""
+        """The successive-awards test as one aggregate of the rows of the two titles it reads
+        (after discipline): the earliest of the last ``times`` awards, then the run's distinct
+        years from it to the latest."""
         last = self.year + p.ending
         year, title = pl.col("year"), pl.col("title")
-        awards = year.filter((title == p.title) & (year <= last)).unique().sort(descending=True)
-        earliest = awards.slice(p.times - 1, 1).first()
+        before = year.filter((title == p.title) & (year < last))
+        if p.times == 2:
+            earliest = before.max()
+            enough = before.len() >= 1
+        else:
+            distinct = before.unique()
+            earliest = distinct.top_k(p.times - 1).min()
+            enough = distinct.len() >= p.times - 1
         run_years = year.filter((title == p.run) & (year >= earliest) & (year <= last)).n_unique()
-        ok = (
-            ((title == p.title) & (year == last)).any()
-            & earliest.is_not_null()
-            & (run_years == pl.lit(last) - earliest + 1)
-        )
-        self._span(("titles", level), -NEVER, last)
-        return self.feature(("titles", level), ("successive", p, level), ok, False)
+        ok = ((title == p.title) & (year == last)).any() & enough & (run_years == pl.lit(last) - earliest + 1)
+        # A source of its own: only the rows of the two titles, up to the latest award.
+        source = (f"titles:only:{p.title}:{p.run}", level)
+        self._span(source, -NEVER, last)
+        return self.feature(source, ("successive", p, level), ok, False)
 
     # ---- year masks ----------------------------------------------------------------------
 
@@ -471,6 +476,8 @@ class _Compiler:
         if (source, level) in self.spans:
             first, last = self.spans[(source, level)]
             frame = frame.filter(pl.col("year").is_between(first, last))
+        if source.startswith("titles:only:"):
+            frame = frame.filter(pl.col("title").is_in(source.split(":")[2:]))
         if name == "member_summaries":
             frame = frame.filter(pl.col("year") == y).with_columns(
                 max_member_discipline_rank=pl.col("max_member_discipline").replace_strict(
