@@ -554,6 +554,9 @@ class Proposal(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     initiatives = models.ManyToManyField(Initiative, blank=True, related_name="+")
     recipient = models.ForeignKey(AwardRecipient, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # When the dossier reached the deciding body; checked against the title's deadline
+    # (submission.deadline.<CODE>, Decree 98/2023 art. 32(1)).
+    dossier_received_on = models.DateField(_("ngày nhận hồ sơ"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -46,7 +46,14 @@ from thidua.awards.services.facts_edit import (
 )
 from thidua.awards.services.imports import ImportReport, decisions_import
 from thidua.awards.services.proposal_batches import ProposalIn, proposals_create_many
-from thidua.awards.services.proposals import proposal_create, proposal_withdraw, proposals_decide, proposals_ranked
+from thidua.awards.services.proposals import (
+    proposal_create,
+    proposal_deadline,
+    proposal_dossier_received,
+    proposal_withdraw,
+    proposals_decide,
+    proposals_ranked,
+)
 from thidua.awards.services.runs import evaluation_scope, evaluation_start, run_evaluation
 
 __all__ = [
@@ -87,6 +94,8 @@ __all__ = [
     "proceeding_open",
     "proceeding_update",
     "proposal_create",
+    "proposal_deadline",
+    "proposal_dossier_received",
     "proposal_withdraw",
     "proposals_create_many",
     "proposals_decide",

@@ -198,3 +198,37 @@ def test_permissions_on_proposals(client, make_user, board, history):
     index = client.get("/awards/proposals/").content.decode()
     assert ls.name in index
     assert client.get("/awards/proposals/", {"unit": "LS", "year": "2025"})["Location"].endswith(f"/{ls.pk}/2025/")
+
+
+def test_dossier_deadline_shown_and_checked_when_the_dossier_is_received(make_user, history):
+    """A title's dossier deadline (submission.deadline…, Decree 98/2023 art. 32(1)) is shown on the
+    proposals page and a dossier received after it is refused."""
+    import re
+
+    from django.test import Client
+
+    ls = history["ls"]
+    ldtt = Title.objects.get(code="LDTT")
+    on_time = s.proposal_create(
+        actor=None, unit=ls, year=2025, title=ldtt, person=history["soldier"], on=D(2025, 12, 1)
+    )
+    late = s.proposal_create(actor=None, unit=ls, year=2025, title=ldtt, person=history["good"], on=D(2025, 12, 1))
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("board", ls))
+    page = client.get(f"/awards/proposals/units/{ls.pk}/2025/").content.decode()
+    assert "Hạn nhận hồ sơ" in page and "10/12/2025" in page
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    url = f"/awards/proposals/{on_time.pk}/dossier/"
+    assert client.post(url, {f"received_on_{on_time.pk}": "2025-12-05"}).status_code == 403  # no CSRF token
+    done = client.post(url, {f"received_on_{on_time.pk}": "2025-12-05", "csrfmiddlewaretoken": token}, follow=True)
+    assert "Đã ghi nhận hồ sơ" in done.content.decode()
+    on_time.refresh_from_db()
+    assert on_time.dossier_received_on == D(2025, 12, 5)
+    refused = client.post(
+        f"/awards/proposals/{late.pk}/dossier/",
+        {f"received_on_{late.pk}": "2025-12-20", "csrfmiddlewaretoken": token},
+        follow=True,
+    ).content.decode()
+    assert "phải nhận trước hết ngày 10/12/2025" in refused
+    late.refresh_from_db()
+    assert late.dossier_received_on is None
