@@ -10,8 +10,9 @@ near misses and ineligible people. Names and decision numbers are illustrative.
   provincial title rests on three grassroots years of its own — and for the same reason he is a
   near miss for another provincial title in 2025: 2024 already backed the one of 2024), an earlier
   certificate of merit and five good years (→ Prime Minister's certificate); people under
-  investigation, under discipline, part-year and rated incomplete. The collective is an
-  excellent labour collective.
+  investigation, under discipline, part-year and rated incomplete (with sick leave recorded as
+  leave); Hoàng Thị Mai's six months of maternity leave in 2025 count as working time. The
+  collective is an excellent labour collective.
 - Cao Bằng Front (MTTQ-CB): 6 of its 10 members are advanced laborers in 2025 — it misses the
   70 % share of the advanced labour collective.
 - Lai Châu: the Front is an excellent labour collective; the provincial chair's thematic
@@ -43,6 +44,7 @@ from thidua.awards.models import (
     ConfigEntry,
     DisciplineRecord,
     Initiative,
+    Leave,
     Proceeding,
     RuleSet,
     Title,
@@ -353,14 +355,17 @@ def _lang_son(units: dict[str, Unit], p: dict[str, Person], fillers: dict[str, l
     s.rating_set(
         actor=None, person=p["LS-008"], year=2025, rating="good", months_worked=6, source="Tuyển dụng tháng 7/2025"
     )
-    s.rating_set(
-        actor=None,
-        person=p["LS-007"],
-        year=2025,
-        rating="incomplete",
-        months_worked=8,
-        source="Nghỉ ốm dài ngày (minh hoạ)",
-    )
+    s.rating_set(actor=None, person=p["LS-007"], year=2025, rating="incomplete", source="Đánh giá cuối năm (minh hoạ)")
+    # Leave is recorded as such, never typed as fewer months: LS-007's sick leave is deducted,
+    # LS-001's maternity leave counts as working time (Decree 152 art. 4(5)).
+    if not Leave.objects.filter(person=p["LS-007"]).exists():
+        s.leave_add(
+            actor=None, person=p["LS-007"], kind="sick", start=D(2025, 3, 1), end=D(2025, 6, 30), note="Minh hoạ"
+        )
+    if not Leave.objects.filter(person=p["LS-001"]).exists():
+        s.leave_add(
+            actor=None, person=p["LS-001"], kind="maternity", start=D(2025, 2, 1), end=D(2025, 7, 31), note="Minh hoạ"
+        )
 
 
 def _cao_bang_lai_chau(units: dict[str, Unit], p: dict[str, Person], fillers: dict[str, list[Person]]) -> None:
