@@ -208,11 +208,12 @@ def test_dossier_deadline_shown_and_checked_when_the_dossier_is_received(make_us
     from django.test import Client
 
     ls = history["ls"]
-    ldtt = Title.objects.get(code="LDTT")
+    # A title neither of them holds for 2025 (a proposal of a title already awarded is refused).
+    tinh = Title.objects.get(code="CSTD_TINH")
     on_time = s.proposal_create(
-        actor=None, unit=ls, year=2025, title=ldtt, person=history["soldier"], on=D(2025, 12, 1)
+        actor=None, unit=ls, year=2025, title=tinh, person=history["soldier"], on=D(2025, 12, 1)
     )
-    late = s.proposal_create(actor=None, unit=ls, year=2025, title=ldtt, person=history["good"], on=D(2025, 12, 1))
+    late = s.proposal_create(actor=None, unit=ls, year=2025, title=tinh, person=history["near"], on=D(2025, 12, 1))
     client = Client(enforce_csrf_checks=True)
     client.force_login(make_user("board", ls))
     page = client.get(f"/awards/proposals/units/{ls.pk}/2025/").content.decode()
