@@ -34,4 +34,5 @@ urlpatterns = [
     path("proposals/units/<int:pk>/<int:year>/new/", views_proposals.create, name="proposal_create"),
     path("proposals/units/<int:pk>/<int:year>/decide/", views_proposals.decide, name="proposals_decide"),
     path("proposals/<int:pk>/withdraw/", views_proposals.withdraw, name="proposal_withdraw"),
+    path("proposals/<int:pk>/dossier/", views_proposals.dossier_received, name="proposal_dossier"),
 ]

@@ -21,6 +21,7 @@ from thidua.awards.services.facts import (
     collective_year_set,
     discipline_add,
     initiative_create,
+    leave_add,
     proceeding_close,
     proceeding_open,
     rating_set,
@@ -36,6 +37,8 @@ from thidua.awards.services.facts_edit import (
     initiative_next_code,
     initiative_update,
     initiative_uses,
+    leave_delete,
+    leave_update,
     proceeding_delete,
     proceeding_update,
     rating_delete,
@@ -43,7 +46,14 @@ from thidua.awards.services.facts_edit import (
 )
 from thidua.awards.services.imports import ImportReport, decisions_import
 from thidua.awards.services.proposal_batches import ProposalIn, proposals_create_many
-from thidua.awards.services.proposals import proposal_create, proposal_withdraw, proposals_decide, proposals_ranked
+from thidua.awards.services.proposals import (
+    proposal_create,
+    proposal_deadline,
+    proposal_dossier_received,
+    proposal_withdraw,
+    proposals_decide,
+    proposals_ranked,
+)
 from thidua.awards.services.runs import evaluation_scope, evaluation_start, run_evaluation
 
 __all__ = [
@@ -75,12 +85,17 @@ __all__ = [
     "initiative_next_code",
     "initiative_update",
     "initiative_uses",
+    "leave_add",
+    "leave_delete",
+    "leave_update",
     "parse_value",
     "proceeding_close",
     "proceeding_delete",
     "proceeding_open",
     "proceeding_update",
     "proposal_create",
+    "proposal_deadline",
+    "proposal_dossier_received",
     "proposal_withdraw",
     "proposals_create_many",
     "proposals_decide",
