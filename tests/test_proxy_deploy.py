@@ -5,14 +5,17 @@ THIDUA_BEHIND_PROXY Django believes the request is plain HTTP and refuses every 
 (the Origin https://… does not match); with it the POST passes, HSTS and the secure cookies are
 sent. THIDUA_CSRF_TRUSTED_ORIGINS admits an origin whose host the proxy does not pass on.
 
-The pages used need no database tables (the login page, the language switch), so each server
-starts in a second or two on an empty SQLite file."""
+The pages used are the login page and the language switch. Every request still reads the stored
+scope generation, and production serves static files by their hashed names from the collected
+manifest, so one SQLite file is migrated and the static files collected once (as `thidua serve`
+does) and copied to each server's VAR_DIR."""
 
 from __future__ import annotations
 
 import http.client
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -34,19 +37,30 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _environment(tmp: Path, **env: str) -> dict[str, str]:
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("THIDUA_") and k != "DATABASE_URL"}
+    return {
+        **inherited,
+        "THIDUA_DEBUG": "0",
+        "THIDUA_SECRET_KEY": "test-only-" + "k" * 50,
+        "THIDUA_ALLOWED_HOSTS": f"{PUBLIC},127.0.0.1",
+        "THIDUA_VAR_DIR": str(tmp),
+        "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
+        **env,
+    }
+
+
+def _prepare(tmp: Path) -> None:
+    """A migrated SQLite file and the collected static files (with their manifest) under ``tmp``."""
+    environment = _environment(tmp)
+    for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run([sys.executable, "-m", "thidua.cli", *command], env=environment, check=True, timeout=300)
+
+
 class Server:
     def __init__(self, tmp: Path, **env: str) -> None:
         self.port = _free_port()
-        inherited = {k: v for k, v in os.environ.items() if not k.startswith("THIDUA_") and k != "DATABASE_URL"}
-        environment = {
-            **inherited,
-            "THIDUA_DEBUG": "0",
-            "THIDUA_SECRET_KEY": "test-only-" + "k" * 50,
-            "THIDUA_ALLOWED_HOSTS": f"{PUBLIC},127.0.0.1",
-            "THIDUA_VAR_DIR": str(tmp),
-            "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
-            **env,
-        }
+        environment = _environment(tmp, **env)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "thidua.cli", "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{self.port}"],
             env=environment,
@@ -77,10 +91,17 @@ class Server:
         self.process.wait(timeout=10)
 
 
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("prepared")
+    _prepare(tmp)
+    return tmp
+
+
 @pytest.fixture
-def servers(tmp_path: Path) -> Iterator[dict[str, Server]]:
-    (tmp_path / "proxy").mkdir()
-    (tmp_path / "plain").mkdir()
+def servers(tmp_path: Path, prepared: Path) -> Iterator[dict[str, Server]]:
+    for name in ("proxy", "plain"):
+        shutil.copytree(prepared, tmp_path / name)
     started = {
         "proxy": Server(tmp_path / "proxy", THIDUA_BEHIND_PROXY="1", THIDUA_CSRF_TRUSTED_ORIGINS=f" {ORIGIN} ,"),
         "plain": Server(tmp_path / "plain"),
