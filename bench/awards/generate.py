@@ -186,18 +186,25 @@ def _people(rnd: _Random, units: pl.DataFrame, n_people: int) -> pl.DataFrame:
             .otherwise(0)
         )
         first_year = (pl.col("hire_year") == y) & (pl.col("hire_month") > 1)
-        leave = rnd.uniform(key, 21) < 0.015
-        months = (
-            pl.when(first_year)
-            .then(13 - pl.col("hire_month"))
-            .when(leave)
-            .then(6 + (rnd.uniform(key, 22) * 6).floor().cast(pl.Int32))
-            .otherwise(12)
-        )
+        # Leave is a fact of its own (1–6 months from a month of the first half-year), not fewer
+        # months in post: maternity counts as working time (Decree 152 art. 4(5)); sick and unpaid
+        # leave are deducted from the months in post.
+        leave = employed & ~first_year & (rnd.uniform(key, 21) < 0.015)
+        leave_months = 1 + (rnd.uniform(key, 22) * 6).floor().cast(pl.Int32)
+        leave_kind = rnd.choice(key, 36, ("maternity", "sick", "unpaid"), (0.7, 0.2, 0.1))
+        months = pl.when(first_year).then(13 - pl.col("hire_month")).otherwise(12)
+        deducted = pl.when(leave & (leave_kind != "maternity")).then(leave_months).otherwise(0)
         under = pl.col("disciplined") & (start_y <= y) & (end_y >= y)
         wide = wide.with_columns(
             pl.when(employed).then(rank.cast(pl.Int8)).alias(f"rank_{y}"),
             pl.when(employed).then(months.cast(pl.Int32)).alias(f"months_{y}"),
+            pl.when(employed).then((months - deducted).cast(pl.Int32)).alias(f"counted_{y}"),
+            leave.alias(f"leave_{y}"),
+            pl.when(leave).then(leave_kind).alias(f"leave_kind_{y}"),
+            pl.when(leave)
+            .then(pl.date(y, 1 + (rnd.uniform(key, 37) * 6).floor().cast(pl.Int32), 1))
+            .alias(f"leave_start_{y}"),
+            pl.when(leave).then(leave_months * 30 - 1).alias(f"leave_days_{y}"),
             under.alias(f"under_{y}"),
         )
         r = pl.col(f"rank_{y}")
@@ -217,7 +224,7 @@ def _people(rnd: _Random, units: pl.DataFrame, n_people: int) -> pl.DataFrame:
             .alias(f"ach_scope_{y}"),
             rnd.choice(key, 28, ("movement", "adhoc"), (0.7, 0.3)).alias(f"ach_kind_{y}"),
         )
-        ldtt = employed & (r >= 2) & (pl.col(f"months_{y}") >= 10) & ~under & (rnd.uniform(key, 29) < 0.83)
+        ldtt = employed & (r >= 2) & (pl.col(f"counted_{y}") >= 10) & ~under & (rnd.uniform(key, 29) < 0.83)
         wide = wide.with_columns(ldtt.alias(f"LDTT_{y}"))
         cs = pl.col(f"LDTT_{y}") & excellent & ((rnd.uniform(key, 30) < 0.45) | pl.col(f"init_{y}"))
         wide = wide.with_columns(cs.alias(f"CSTD_CS_{y}"))
@@ -235,16 +242,22 @@ def _people(rnd: _Random, units: pl.DataFrame, n_people: int) -> pl.DataFrame:
             | (pl.col(f"ach_{y}") & (rnd.uniform(key, 32) < 0.2))
             | (pl.col(f"LDTT_{y}") & (rnd.uniform(key, 33) < 0.004))
         )
+        # Provincial emulation soldier: three grassroots years ending with this one, none of them
+        # used by an earlier provincial title; national: the provincial titles of last year and of
+        # three years before, the grassroots run unbroken between them (Law art. 21–22).
         tinh = (
             free
+            & held("CSTD_CS", 0)
             & held("CSTD_CS", 1)
             & held("CSTD_CS", 2)
-            & held("CSTD_CS", 3)
-            & wide_initiative(("province", "ministry", "nation"), 4)
+            & ~held("CSTD_TINH", 1)
+            & ~held("CSTD_TINH", 2)
+            & wide_initiative(("province", "ministry", "nation"), 3)
             & (rnd.uniform(key, 34) < 0.7)
         )
         wide = wide.with_columns(bk_ubnd.alias(f"BK_UBND_{y}"), tinh.alias(f"CSTD_TINH_{y}"))
-        tq = free & held("CSTD_TINH", 1) & held("CSTD_TINH", 2) & wide_initiative(("nation",), 3)
+        run = held("CSTD_CS", 1) & held("CSTD_CS", 2) & held("CSTD_CS", 3) & held("CSTD_CS", 4)
+        tq = free & held("CSTD_TINH", 1) & held("CSTD_TINH", 4) & run & wide_initiative(("nation",), 7)
         bk_ttg = pl.col(f"LDTT_{y}") & (rnd.uniform(key, 35) < 0.0004)
         wide = wide.with_columns(tq.alias(f"CSTD_TQ_{y}"), bk_ttg.alias(f"BK_TTG_{y}"))
     return wide
@@ -285,6 +298,18 @@ def _individual_frames(rnd: _Random, wide: pl.DataFrame) -> dict[str, pl.DataFra
         for y in YEARS
     )
     months = pl.concat(per_year([pl.col(f"months_{y}").alias("months")], pl.col(f"months_{y}") < 12, y) for y in YEARS)
+    leaves = pl.concat(
+        per_year(
+            [
+                pl.col(f"leave_kind_{y}").alias("kind"),
+                pl.col(f"leave_start_{y}").alias("start"),
+                (pl.col(f"leave_start_{y}") + pl.duration(days=pl.col(f"leave_days_{y}"))).alias("end"),
+            ],
+            pl.col(f"leave_{y}"),
+            y,
+        ).drop("year")
+        for y in YEARS
+    )
     disciplines = wide.filter(pl.col("disciplined")).select(
         sid, level=pl.col("disc_level"), start=pl.col("disc_start"), end=pl.col("disc_end")
     )
@@ -299,10 +324,17 @@ def _individual_frames(rnd: _Random, wide: pl.DataFrame) -> dict[str, pl.DataFra
             start=start,
             closed=rnd.uniform(i, 43) < 0.5,
             days=30 + (rnd.uniform(i, 44) * 300).cast(pl.Int32),
+            concluded=rnd.choice(i, 45, ("no_violation", "violation", "none"), (0.8, 0.15, 0.05)),
         )
         .select(
-            sid, "kind", "start", end=pl.when(pl.col("closed")).then(pl.col("start") + pl.duration(days=pl.col("days")))
+            sid,
+            "kind",
+            "start",
+            end=pl.when(pl.col("closed")).then(pl.col("start") + pl.duration(days=pl.col("days"))),
+            # A closed proceeding's conclusion (Decree 152 art. 4(4)): mostly no violation.
+            outcome=pl.when(pl.col("closed")).then(pl.col("concluded")),
         )
+        .with_columns(pl.col("outcome").replace("none", None))
     )
     individuals = wide.select(sid, "gender", collective_id=pl.format("u:{}", pl.col("c")), province="province")
     return {
@@ -312,6 +344,7 @@ def _individual_frames(rnd: _Random, wide: pl.DataFrame) -> dict[str, pl.DataFra
         "initiatives": initiatives,
         "achievements": achievements,
         "months_worked": months,
+        "leaves": leaves,
         "disciplines": disciplines,
         "proceedings": proceedings,
     }
@@ -422,6 +455,7 @@ def _collective_frames(
         kind=pl.lit("inspection"),
         start=pl.lit(date(2025, 1, 1)) + pl.duration(days=(rnd.uniform(c, 67) * 300).cast(pl.Int32)),
         end=pl.lit(None, pl.Date),
+        outcome=pl.lit(None, pl.String),
     )
     discipline_level = dict(enumerate(DISCIPLINE_NAMES, 1))
     summaries = unit_years.select(

@@ -57,6 +57,7 @@ FACT_FRAMES = (
     "disciplines",
     "proceedings",
     "months_worked",
+    "leaves",
     "member_summaries",
     "member_titles",
 )
@@ -182,6 +183,7 @@ def _facts(frames: dict[str, pl.DataFrame], people: list[str], units: list[str])
         Discipline,
         IndividualFacts,
         Initiative,
+        Leave,
         MemberSummary,
         Proceeding,
     )
@@ -208,14 +210,18 @@ def _facts(frames: dict[str, pl.DataFrame], people: list[str], units: list[str])
             "disciplines": tuple(
                 Discipline(level=r["level"], start=r["start"], end=r["end"]) for r in f["disciplines"]
             ),
-            "proceedings": tuple(Proceeding(kind=r["kind"], start=r["start"], end=r["end"]) for r in f["proceedings"]),
+            "proceedings": tuple(
+                Proceeding(kind=r["kind"], start=r["start"], end=r["end"], outcome=r["outcome"])
+                for r in f["proceedings"]
+            ),
         }
 
     subjects: list[Any] = []
     for sid in people:
         f = by[sid]
         months = {r["year"]: r["months"] for r in f["months_worked"]}
-        subjects.append(IndividualFacts(id=sid, gender=genders[sid], months_worked=months, **common(f)))
+        leaves = tuple(Leave(kind=r["kind"], start=r["start"], end=r["end"]) for r in f["leaves"])
+        subjects.append(IndividualFacts(id=sid, gender=genders[sid], months_worked=months, leaves=leaves, **common(f)))
     for sid in units:
         f = by[sid]
         held: dict[int, dict[str, int]] = defaultdict(dict)

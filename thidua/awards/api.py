@@ -19,7 +19,7 @@ from ninja.responses import Status
 from thidua.accounts.permissions import can, is_admin
 from thidua.awards import selectors, services
 from thidua.awards.evaluation import explain_subject
-from thidua.awards.models import EvaluationRun, Proposal, RunStatus, Title
+from thidua.awards.models import EvaluationRun, Leave, Proposal, RunStatus, Title
 from thidua.core.bounds import Id, Limit, Year
 from thidua.core.errors import DomainError, PermissionDeniedError
 from thidua.orgs.models import Person, Unit
@@ -429,3 +429,62 @@ def proposals_decide(request: HttpRequest, body: DecideIn) -> Status[dict[str, A
             "warnings": result.warnings,
         },
     )
+
+
+# --------------------------------------------------------------------------- leave
+
+
+class LeaveIn(Schema):
+    kind: Literal["maternity", "sick", "treatment", "training", "unpaid", "other"]
+    start: dt.date
+    end: dt.date
+    note: str = ""
+
+
+class LeaveOut(Schema):
+    id: int
+    person: str
+    kind: str
+    kind_label: str
+    start: dt.date
+    end: dt.date
+    note: str
+
+
+def _leave_out(leave: Leave) -> dict[str, Any]:
+    assert leave.person is not None
+    return {
+        "id": leave.pk,
+        "person": leave.person.code,
+        "kind": leave.kind,
+        "kind_label": str(leave.get_kind_display()),
+        "start": leave.start,
+        "end": leave.end,
+        "note": leave.note,
+    }
+
+
+@router.get("/people/{code}/leaves", response=list[LeaveOut], summary="A person's periods of leave")
+def leaves(request: HttpRequest, code: str) -> Any:
+    person = _by_code(request, Person, code)
+    return [_leave_out(x) for x in Leave.objects.filter(person=person).select_related("person").order_by("start")]
+
+
+@router.post("/people/{code}/leaves", response={201: LeaveOut}, summary="Record a period of leave")
+def leave_add(request: HttpRequest, code: str, body: LeaveIn) -> Any:
+    """Leave is recorded as a fact of its own; the months that count for a title are computed from
+    it (maternity leave counts as working time, Decree 152 art. 4(5))."""
+    person = _by_code(request, Person, code)
+    leave = services.leave_add(
+        actor=_user(request), person=person, kind=body.kind, start=body.start, end=body.end, note=body.note
+    )
+    return Status(201, _leave_out(leave))
+
+
+@router.delete("/leaves/{leave_id}", response={204: None}, summary="Delete a period of leave")
+def leave_delete(request: HttpRequest, leave_id: int) -> Any:
+    leave = get_object_or_404(Leave.objects.select_related("person"), pk=leave_id)
+    if leave.person is None or not can(_user(request), "award.view", leave.person):
+        raise Http404
+    services.leave_delete(actor=_user(request), leave=leave)
+    return Status(204, None)

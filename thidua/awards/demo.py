@@ -1,12 +1,18 @@
 """Demo award histories for the demo units (idempotent), so that every list shows eligible people,
 near misses and ineligible people. Names and decision numbers are illustrative.
 
-- Lạng Sơn Front (MTTQ-LS): Hoàng Thị Mai, grassroots emulation soldier 2022–2024 with a
-  provincial initiative in 2025 (→ provincial emulation soldier 2025); Nông Văn Tài, the same
-  but 2022 missing (a near miss); Triệu Văn Phúc, provincial soldier 2023–2024 with a national
-  initiative (→ national soldier), an earlier certificate of merit and five good years (→ Prime
-  Minister's certificate); people under investigation, under discipline, part-year and rated
-  incomplete. The collective is an excellent labour collective.
+- Lạng Sơn Front (MTTQ-LS): Hoàng Thị Mai, grassroots emulation soldier 2022–2025 with a
+  provincial initiative in 2025 (→ provincial emulation soldier 2025: the streak ends with the
+  judged year); Nông Văn Tài, grassroots soldier 2023 and 2025 but not 2024 (a near miss);
+  Triệu Văn Phúc, grassroots soldier 2019–2025 and provincial soldier 2021 and 2024 with a national
+  initiative in 2025 (→ national soldier 2025, the year after the second provincial title; his
+  history was changed from "provincial 2023 and 2024", which no real history can hold, since each
+  provincial title rests on three grassroots years of its own — and for the same reason he is a
+  near miss for another provincial title in 2025: 2024 already backed the one of 2024), an earlier
+  certificate of merit and five good years (→ Prime Minister's certificate); people under
+  investigation, under discipline, part-year and rated incomplete (with sick leave recorded as
+  leave); Hoàng Thị Mai's six months of maternity leave in 2025 count as working time. The
+  collective is an excellent labour collective.
 - Cao Bằng Front (MTTQ-CB): 6 of its 10 members are advanced laborers in 2025 — it misses the
   70 % share of the advanced labour collective.
 - Lai Châu: the Front is an excellent labour collective; the provincial chair's thematic
@@ -38,6 +44,7 @@ from thidua.awards.models import (
     ConfigEntry,
     DisciplineRecord,
     Initiative,
+    Leave,
     Proceeding,
     RuleSet,
     Title,
@@ -241,10 +248,12 @@ def _lang_son(units: dict[str, Unit], p: dict[str, Person], fillers: dict[str, l
     chair = ("Hoàng Văn Nghiệm", "Chủ tịch")
     province = "Ủy ban nhân dân tỉnh Lạng Sơn"
     grassroots = {
+        2019: ["LS-006"],
+        2020: ["LS-006"],
         2021: ["LS-006"],
         2022: ["LS-001", "LS-006"],
         2023: ["LS-001", "LS-002", "LS-006"],
-        2024: ["LS-001", "LS-002", "LS-006"],
+        2024: ["LS-001", "LS-006"],
         2025: ["LS-001", "LS-002", "LS-006"],
     }
     for year, codes in grassroots.items():
@@ -275,7 +284,7 @@ def _lang_son(units: dict[str, Unit], p: dict[str, Person], fillers: dict[str, l
         signer=chair,
         snapshot=True,
     )
-    for year in (2023, 2024):
+    for year in (2021, 2024):
         _decide(
             f"{year % 100:02d}/QĐ-UBND-CSTĐ",
             "CSTD_TINH",
@@ -346,14 +355,17 @@ def _lang_son(units: dict[str, Unit], p: dict[str, Person], fillers: dict[str, l
     s.rating_set(
         actor=None, person=p["LS-008"], year=2025, rating="good", months_worked=6, source="Tuyển dụng tháng 7/2025"
     )
-    s.rating_set(
-        actor=None,
-        person=p["LS-007"],
-        year=2025,
-        rating="incomplete",
-        months_worked=8,
-        source="Nghỉ ốm dài ngày (minh hoạ)",
-    )
+    s.rating_set(actor=None, person=p["LS-007"], year=2025, rating="incomplete", source="Đánh giá cuối năm (minh hoạ)")
+    # Leave is recorded as such, never typed as fewer months: LS-007's sick leave is deducted,
+    # LS-001's maternity leave counts as working time (Decree 152 art. 4(5)).
+    if not Leave.objects.filter(person=p["LS-007"]).exists():
+        s.leave_add(
+            actor=None, person=p["LS-007"], kind="sick", start=D(2025, 3, 1), end=D(2025, 6, 30), note="Minh hoạ"
+        )
+    if not Leave.objects.filter(person=p["LS-001"]).exists():
+        s.leave_add(
+            actor=None, person=p["LS-001"], kind="maternity", start=D(2025, 2, 1), end=D(2025, 7, 31), note="Minh hoạ"
+        )
 
 
 def _cao_bang_lai_chau(units: dict[str, Unit], p: dict[str, Person], fillers: dict[str, list[Person]]) -> None:

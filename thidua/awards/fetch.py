@@ -43,6 +43,9 @@ from thidua.awards.models import (
     Proceeding,
     YearRating,
 )
+from thidua.awards.models import (
+    Leave as LeaveRow,
+)
 from thidua.awards.rules import (
     Achievement,
     CollectiveFacts,
@@ -52,6 +55,7 @@ from thidua.awards.rules import (
     Population,
 )
 from thidua.awards.rules import Initiative as InitiativeFact
+from thidua.awards.rules import Leave as LeaveFact
 from thidua.awards.rules import Proceeding as ProceedingFact
 from thidua.awards.rules.facts import DISCIPLINE_RANK, RATING_RANK, RATINGS
 from thidua.orgs.models import Membership, Person, ReorgEvent, ReorgKind, Unit, UnitLink
@@ -185,6 +189,10 @@ def person_facts(person: Person) -> IndividualFacts:
         disciplines=tuple(_discipline(d) for d in DisciplineRecord.objects.filter(person=person)),
         proceedings=tuple(_proceeding(p) for p in Proceeding.objects.filter(person=person)),
         months_worked=months,
+        leaves=tuple(
+            LeaveFact(kind=x.kind, start=x.start, end=x.end)  # type: ignore[arg-type]
+            for x in LeaveRow.objects.filter(person=person)
+        ),
     )
 
 
@@ -267,7 +275,13 @@ def _discipline(d: DisciplineRecord) -> Discipline:
 
 
 def _proceeding(p: Proceeding) -> ProceedingFact:
-    return ProceedingFact(kind=p.kind, start=p.start, end=p.end)  # type: ignore[arg-type]
+    return ProceedingFact(
+        kind=p.kind,  # type: ignore[arg-type]
+        start=p.start,
+        end=p.end,
+        outcome=p.outcome or None,  # type: ignore[arg-type]
+        decision=p.outcome_ref,
+    )
 
 
 # --------------------------------------------------------------------------- a whole scope
@@ -407,8 +421,20 @@ def gather(*, unit_ids: set[int] | None, year: int, on: dt.date, progress: Progr
 
     step(7, "proceedings")
     proceedings_all = _frame(
-        Proceeding.objects.filter(subject_q).values_list("person_id", "unit_id", "kind", "start", "end"),
-        {"person_id": pl.Int64(), "unit_id": pl.Int64(), "kind": pl.String(), "start": pl.Date(), "end": pl.Date()},
+        Proceeding.objects.filter(subject_q).values_list("person_id", "unit_id", "kind", "start", "end", "outcome"),
+        {
+            "person_id": pl.Int64(),
+            "unit_id": pl.Int64(),
+            "kind": pl.String(),
+            "start": pl.Date(),
+            "end": pl.Date(),
+            "outcome": pl.String(),
+        },
+    )
+
+    leaves_all = _frame(
+        LeaveRow.objects.filter(person_id__in=person_sub).values_list("person_id", "kind", "start", "end"),
+        {"person_id": pl.Int64(), "kind": pl.String(), "start": pl.Date(), "end": pl.Date()},
     )
 
     step(8, "groups")
@@ -444,6 +470,7 @@ def gather(*, unit_ids: set[int] | None, year: int, on: dt.date, progress: Progr
 
     ratings = pl.concat([of_people(ratings_all, ["year", "rating"]), _unit_ratings(ratings_all, lin)])
     months = of_people(ratings_all.filter(pl.col("months").is_not_null()), ["year", "months"])
+    leaves = of_people(leaves_all, ["kind", "start", "end"])
     titles = pl.concat([of_people(titles_all, ["year", "title"]), of_units(titles_all, ["year", "title"])]).unique()
     init_cols = ["initiative_id", "year", "scope", "kind"]
     initiatives = pl.concat([of_people(person_inits, init_cols), of_units(unit_inits, init_cols)]).unique(
@@ -453,8 +480,10 @@ def gather(*, unit_ids: set[int] | None, year: int, on: dt.date, progress: Progr
     achievements = pl.concat([of_people(achievements_all, ach_cols), of_units(achievements_all, ach_cols)])
     d_cols = ["level", "start", "end"]
     disciplines = pl.concat([of_people(disciplines_all, d_cols), of_units(disciplines_all, d_cols)])
-    p_cols = ["kind", "start", "end"]
-    proceedings = pl.concat([of_people(proceedings_all, p_cols), of_units(proceedings_all, p_cols)])
+    p_cols = ["kind", "start", "end", "outcome"]
+    proceedings = pl.concat([of_people(proceedings_all, p_cols), of_units(proceedings_all, p_cols)]).with_columns(
+        pl.col("outcome").replace("", None)
+    )
 
     step(10, "members")
     summaries, member_titles = _member_frames(
@@ -494,6 +523,7 @@ def gather(*, unit_ids: set[int] | None, year: int, on: dt.date, progress: Progr
         disciplines=disciplines,
         proceedings=proceedings,
         months_worked=months,
+        leaves=leaves,
         member_summaries=summaries,
         member_titles=member_titles,
     )

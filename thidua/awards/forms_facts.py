@@ -17,7 +17,9 @@ from thidua.awards.models import (
     AchievementKind,
     DisciplineLevel,
     InitiativeKind,
+    LeaveKind,
     ProceedingKind,
+    ProceedingOutcome,
     Rating,
     Scope,
 )
@@ -61,7 +63,10 @@ class RatingForm(DomainForm):
         min_value=0,
         max_value=12,
         required=False,
-        help_text=_("Chỉ ghi khi công tác không đủ năm."),
+        help_text=_(
+            "Chỉ ghi khi công tác không đủ năm (mới tuyển, chuyển đến, nghỉ hưu). Không trừ thời gian nghỉ: "
+            "ghi thời gian nghỉ riêng."
+        ),
     )
     source = forms.CharField(label=_("Căn cứ"), max_length=255, required=False)
 
@@ -140,6 +145,26 @@ class ProceedingForm(DomainForm):
     end = forms.DateField(
         label=_("Kết thúc ngày"), widget=_date_input(), required=False, help_text=_("Để trống khi chưa kết thúc.")
     )
+    outcome = forms.ChoiceField(
+        label=_("Kết luận"),
+        choices=[("", _("Chưa có kết luận")), *ProceedingOutcome.choices],
+        required=False,
+        help_text=_("Chỉ khen thưởng tiếp khi kết luận không vi phạm (khoản 4 Điều 4 Nghị định 152/2025/NĐ-CP)."),
+    )
+    outcome_ref = forms.CharField(label=_("Văn bản kết luận"), max_length=255, required=False)
+    note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
+
+
+class LeaveForm(DomainForm):
+    kind = forms.ChoiceField(
+        label=_("Loại nghỉ"),
+        choices=LeaveKind.choices,
+        help_text=_(
+            "Thời gian nghỉ thai sản được tính là thời gian làm việc (khoản 5 Điều 4 Nghị định 152/2025/NĐ-CP)."
+        ),
+    )
+    start = forms.DateField(label=_("Từ ngày"), widget=_date_input())
+    end = forms.DateField(label=_("Đến ngày"), widget=_date_input())
     note = forms.CharField(label=_("Ghi chú"), max_length=500, required=False)
 
 

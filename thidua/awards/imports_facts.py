@@ -1,4 +1,4 @@
-"""Importing yearly ratings and initiatives from .xlsx or .csv.
+"""Importing yearly ratings, initiatives and periods of leave from .xlsx or .csv.
 
 Built on the organisation importer (`thidua.orgs.imports.Importer`): a dry run and an apply take
 the same path through the awards services, each row in its own savepoint; a dry run always rolls
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from thidua.accounts.permissions import can
 from thidua.awards import services
-from thidua.awards.models import Initiative, InitiativeKind, Rating, Scope, YearRating
+from thidua.awards.models import Initiative, InitiativeKind, LeaveKind, Rating, Scope, YearRating
 from thidua.core.tabular import Column, ColumnType, Problem, Row, Table, TableSpec
 from thidua.core.text import fold
 from thidua.orgs.imports import (
@@ -348,7 +348,96 @@ class InitiativeImport(FactsImporter):
         return steps
 
 
-IMPORTERS: dict[str, FactsImporter] = {i.kind: i for i in (RatingImport(), InitiativeImport())}
+# --------------------------------------------------------------------------- leave
+
+
+class LeaveImport(FactsImporter):
+    """Periods of leave (Decree 152 art. 4(5): maternity leave counts as working time)."""
+
+    kind = "leaves"
+    label = gettext_lazy("Thời gian nghỉ")
+    preview_labels = (
+        gettext_lazy("Mã"),
+        gettext_lazy("Họ và tên"),
+        gettext_lazy("Loại nghỉ"),
+        gettext_lazy("Từ ngày"),
+        gettext_lazy("Đến ngày"),
+    )
+
+    def spec(self) -> TableSpec:
+        kinds = _spellings(LeaveKind.choices, {"maternity": ("Thai sản",), "sick": ("Ốm",), "unpaid": ("Không lương",)})
+        return TableSpec(
+            columns=(
+                Column(
+                    "person",
+                    gettext_lazy("Mã cá nhân"),
+                    ("Mã",),
+                    ("person", "code"),
+                    required=True,
+                    type=ColumnType.CODE,
+                    max_length=40,
+                ),
+                Column("name", gettext_lazy("Họ và tên"), ("Tên",), ("name",), max_length=255),
+                Column(
+                    "kind",
+                    gettext_lazy("Loại nghỉ"),
+                    ("Loại",),
+                    ("kind",),
+                    required=True,
+                    type=ColumnType.CHOICE,
+                    choices=kinds,
+                ),
+                Column("start", gettext_lazy("Từ ngày"), (), ("from", "start"), required=True, type=ColumnType.DATE),
+                Column("end", gettext_lazy("Đến ngày"), (), ("to", "end"), required=True, type=ColumnType.DATE),
+                Column("note", gettext_lazy("Ghi chú"), (), ("note",), max_length=500),
+            ),
+        )
+
+    def plan(self, user: Any, table: Table) -> list[Step]:
+        rows = [r for r in table.rows if r.valid]
+        people = by_code(Person, (r["person"] for r in rows))
+        labels = dict(LeaveKind.choices)
+        steps = []
+        for row in rows:
+            person = people.get(row["person"].lower())
+            if person is None or not can(user, ACTION, person):
+                table.add(
+                    _("Không tìm thấy cá nhân mã “%(c)s” trong phạm vi được phép.") % {"c": row["person"]},
+                    row=row,
+                    column="person",
+                    code="unknown",
+                )
+                continue
+
+            def run(row: Row = row, person: Person = person) -> None:
+                services.leave_add(
+                    actor=user,
+                    person=person,
+                    kind=row["kind"],
+                    start=row["start"],
+                    end=row["end"],
+                    note=row["note"] or "",
+                )
+
+            steps.append(
+                Step(
+                    rows=[row],
+                    action="create",
+                    values=[
+                        person.code,
+                        person.full_name,
+                        str(labels[row["kind"]]),
+                        row["start"].isoformat(),
+                        row["end"].isoformat(),
+                    ],
+                    run=run,
+                    columns={"kind": "kind", "start": "start", "end": "end"},
+                )
+            )
+        return steps
+
+
+IMPORTERS: dict[str, FactsImporter] = {i.kind: i for i in (RatingImport(), InitiativeImport(), LeaveImport())}
 
 
 def importer_for(kind: str) -> FactsImporter:
@@ -371,6 +460,7 @@ def template_rows(kind: str) -> tuple[list[str], list[list[Any]]]:
             "LS",
             "LS-001, LS-002",
         ],
+        "leaves": ["LS-001", "Hoàng Thị Mai", "Nghỉ thai sản", dt.date(2025, 3, 1), dt.date(2025, 8, 31), ""],
     }
     importer = importer_for(kind)
     return template_of(importer, examples[kind])

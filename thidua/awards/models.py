@@ -69,6 +69,20 @@ class ProceedingKind(models.TextChoices):
     DISCIPLINE_REVIEW = "discipline_review", _("Xem xét kỷ luật")
 
 
+class ProceedingOutcome(models.TextChoices):
+    NO_VIOLATION = "no_violation", _("Kết luận không vi phạm")
+    VIOLATION = "violation", _("Kết luận có vi phạm")
+
+
+class LeaveKind(models.TextChoices):
+    MATERNITY = "maternity", _("Nghỉ thai sản")
+    SICK = "sick", _("Nghỉ ốm")
+    TREATMENT = "treatment", _("Điều trị, điều dưỡng do thương tích")
+    TRAINING = "training", _("Đi học, bồi dưỡng")
+    UNPAID = "unpaid", _("Nghỉ không lương")
+    OTHER = "other", _("Nghỉ khác")
+
+
 class DecisionKind(models.TextChoices):
     REGULAR = "regular", _("Thường xuyên (tổng kết năm, giai đoạn)")
     ADHOC = "adhoc", _("Đột xuất")
@@ -365,11 +379,15 @@ class DisciplineRecord(SubjectFact):
 
 class Proceeding(SubjectFact):
     """An investigation, inspection, complaint verification or discipline review; open while ``end``
-    is empty. No award is proposed or decided while one is open (Decree 152 art. 4(4))."""
+    is empty. No award is proposed or decided while one is open, and awarding resumes only once it
+    closes with the conclusion "no violation" (Decree 152 art. 4(4)): ``outcome`` and
+    ``outcome_ref`` (the concluding decision) record it."""
 
     kind = models.CharField(_("loại"), max_length=24, choices=ProceedingKind.choices)
     start = models.DateField(_("từ ngày"))
     end = models.DateField(_("kết thúc ngày"), null=True, blank=True)
+    outcome = models.CharField(_("kết luận"), max_length=16, choices=ProceedingOutcome.choices, blank=True)
+    outcome_ref = models.CharField(_("văn bản kết luận"), max_length=255, blank=True)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
 
     class Meta:
@@ -381,10 +399,35 @@ class Proceeding(SubjectFact):
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="proceeding_end"
             ),
+            # A conclusion belongs to a closed proceeding.
+            models.CheckConstraint(condition=Q(outcome="") | Q(end__isnull=False), name="proceeding_outcome_closed"),
         ]
 
     def __str__(self) -> str:
         return f"{self.subject_name()}: {self.get_kind_display()} {self.start}"
+
+
+class Leave(SubjectFact):
+    """A person's period of leave (from … to, inclusive). The months that count for a title are
+    computed from it: maternity leave counts as working time (Decree 152 art. 4(5)); which other
+    kinds do is configuration (``LDTT.leave_counted_as_work``). A person's periods do not overlap."""
+
+    kind = models.CharField(_("loại nghỉ"), max_length=12, choices=LeaveKind.choices)
+    start = models.DateField(_("từ ngày"))
+    end = models.DateField(_("đến ngày"))
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("thời gian nghỉ")
+        verbose_name_plural = _("thời gian nghỉ")
+        constraints = [
+            models.CheckConstraint(condition=Q(person__isnull=False, unit__isnull=True), name="leave_person"),
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="leave_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_name()}: {self.get_kind_display()} {self.start}–{self.end}"
 
 
 class CollectiveYear(models.Model):
@@ -530,6 +573,9 @@ class Proposal(models.Model):
         verbose_name=_("hội nghị tổng kết"),
     )
     minutes_url = models.CharField(_("biên bản hội nghị"), max_length=500, blank=True)
+    # When the dossier reached the deciding body; checked against the title's deadline
+    # (submission.deadline.<CODE>, Decree 98/2023 art. 32(1)).
+    dossier_received_on = models.DateField(_("ngày nhận hồ sơ"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -36,4 +36,5 @@ urlpatterns = [
     path("proposals/<int:pk>/withdraw/", views_proposals.withdraw, name="proposal_withdraw"),
     path("proposals/<int:pk>/submit/", views_proposals.submit, name="proposal_submit"),
     path("proposals/from-conference/<int:pk>/", views_proposals.from_conference, name="proposals_from_conference"),
+    path("proposals/<int:pk>/dossier/", views_proposals.dossier_received, name="proposal_dossier"),
 ]

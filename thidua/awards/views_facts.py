@@ -34,6 +34,7 @@ from thidua.awards.forms_facts import (
     DisciplineForm,
     FactsImportForm,
     InitiativeForm,
+    LeaveForm,
     ProceedingForm,
     RatingForm,
     tristate_initial,
@@ -43,6 +44,7 @@ from thidua.awards.models import (
     CollectiveYear,
     DisciplineRecord,
     Initiative,
+    Leave,
     Proceeding,
     YearRating,
 )
@@ -65,6 +67,7 @@ class FactKind:
     save: Callable[[Any, Any, Subject, dict[str, Any]], Any]
     delete: Callable[[Any, Any], None]
     units_only: bool = False
+    people_only: bool = False
 
 
 def _subject_kwargs(subject: Subject) -> dict[str, Any]:
@@ -108,10 +111,18 @@ def _save_discipline(actor: Any, obj: DisciplineRecord | None, subject: Subject,
 
 
 def _save_proceeding(actor: Any, obj: Proceeding | None, subject: Subject, d: dict[str, Any]) -> Any:
-    values = {k: d[k] for k in ("kind", "start", "end", "note")}
+    values = {k: d[k] for k in ("kind", "start", "end", "outcome", "outcome_ref", "note")}
     if obj is None:
         return services.proceeding_open(actor=actor, **_subject_kwargs(subject), **values)
     return services.proceeding_update(actor=actor, proceeding=obj, **values)
+
+
+def _save_leave(actor: Any, obj: Leave | None, subject: Subject, d: dict[str, Any]) -> Any:
+    values = {k: d[k] for k in ("kind", "start", "end", "note")}
+    if obj is None:
+        assert isinstance(subject, Person)
+        return services.leave_add(actor=actor, person=subject, **values)
+    return services.leave_update(actor=actor, leave=obj, **values)
 
 
 def _save_collective_year(actor: Any, obj: CollectiveYear | None, subject: Subject, d: dict[str, Any]) -> Any:
@@ -157,6 +168,14 @@ KINDS: dict[str, FactKind] = {
         gettext_lazy("Điều tra, thanh tra, xác minh"),
         _save_proceeding,
         lambda actor, obj: services.proceeding_delete(actor=actor, proceeding=obj),
+    ),
+    "leave": FactKind(
+        Leave,
+        LeaveForm,
+        gettext_lazy("Thời gian nghỉ"),
+        _save_leave,
+        lambda actor, obj: services.leave_delete(actor=actor, leave=obj),
+        people_only=True,
     ),
     "collective_year": FactKind(
         CollectiveYear,
@@ -274,6 +293,7 @@ def _facts_of(subject: Subject) -> dict[str, Any]:
         "achievements": Achievement.objects.filter(who).order_by("-year", "-id"),
         "disciplines": DisciplineRecord.objects.filter(who).order_by("-start"),
         "proceedings": Proceeding.objects.filter(who).order_by("-start"),
+        "leaves": Leave.objects.filter(who).order_by("-start"),
     }
 
 
@@ -328,7 +348,7 @@ def unit_facts(request: HttpRequest, pk: int) -> HttpResponse:
 def fact_add(request: HttpRequest, subject: str, pk: int, kind: str) -> HttpResponse:
     spec = _kind(kind)
     target = _subject(request, subject, pk)
-    if spec.units_only and not isinstance(target, Unit):
+    if (spec.units_only and not isinstance(target, Unit)) or (spec.people_only and not isinstance(target, Person)):
         raise Http404
     _require_edit(request, target)
     form = _build_form(request, kind, target, _initial_for_add(request, kind, target))

@@ -5,6 +5,7 @@ cross-cutting rules; their messages are shown as they are."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -32,6 +33,7 @@ from thidua.awards.models import (
     SubjectKind,
     Title,
 )
+from thidua.awards.rules.deadlines import Deadline
 from thidua.awards.templatetags.awards_tags import vnd
 from thidua.awards.views import _check_year, visible
 from thidua.core.errors import DomainError
@@ -109,6 +111,7 @@ class TitleBlock:
     groups: list[GroupBlock]
     form: DecideForm | None = None
     amounts: list[tuple[str, str]] = field(default_factory=list)
+    deadline: Deadline | None = None
 
 
 def _blocks(
@@ -160,7 +163,8 @@ def _blocks(
             if amount is not None:
                 label = SubjectKind(kind).label
                 amounts.append((str(label), f"{vnd(amount)} ({basis['factor']} × {vnd(basis['base_salary'])})"))
-        blocks.append(TitleBlock(title=title, groups=groups, form=form, amounts=amounts))
+        deadline = services.proposal_deadline(items[0])
+        blocks.append(TitleBlock(title=title, groups=groups, form=form, amounts=amounts, deadline=deadline))
     return blocks
 
 
@@ -308,6 +312,29 @@ def from_conference(request: HttpRequest, pk: int) -> HttpResponse:
         for skip in report.skipped:
             messages.warning(request, skip.reason)
     return redirect("awards:proposals_unit_year", pk=organiser.pk, year=conference.group_year.year)
+
+
+@require_POST
+def dossier_received(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the day a proposal's dossier was received (refused after the title's deadline)."""
+    proposal = get_object_or_404(selectors.proposals_for_user(request.user), pk=pk)
+    if not can(request.user, "award.decide", proposal):
+        raise PermissionDenied
+    text = request.POST.get(f"received_on_{proposal.pk}", "") or request.POST.get("received_on", "")
+    try:
+        received_on = dt.date.fromisoformat(text)
+    except ValueError:
+        messages.error(request, _("Ghi ngày nhận hồ sơ (ngày/tháng/năm)."))
+    else:
+        try:
+            services.proposal_dossier_received(actor=request.user, proposal=proposal, received_on=received_on)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Đã ghi nhận hồ sơ của %(name)s.") % {"name": proposal.name})
+    back = request.POST.get("back_unit", "")
+    unit_pk = int(back) if back.isdigit() else proposal.unit_id
+    return redirect("awards:proposals_unit_year", pk=unit_pk, year=proposal.year)
 
 
 # --------------------------------------------------------------------------- proposing from the eligible list

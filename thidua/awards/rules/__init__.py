@@ -48,6 +48,7 @@ from thidua.awards.rules.facts import (
     Discipline,
     IndividualFacts,
     Initiative,
+    Leave,
     MemberSummary,
     Proceeding,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "Discipline",
     "IndividualFacts",
     "Initiative",
+    "Leave",
     "MemberSummary",
     "Population",
     "Proceeding",

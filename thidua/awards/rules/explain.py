@@ -16,6 +16,7 @@ from datetime import date
 from typing import TypeAlias
 
 from thidua.awards.rules.facts import (
+    DAYS_PER_MONTH,
     DISCIPLINE_RANK,
     FULL_YEAR_MONTHS,
     RATING_RANK,
@@ -26,7 +27,9 @@ from thidua.awards.rules.facts import (
     DisciplineLevel,
     IndividualFacts,
     Initiative,
+    Leave,
     MemberSummary,
+    Proceeding,
     Rating,
     SubjectFacts,
 )
@@ -48,6 +51,7 @@ from thidua.awards.rules.predicates import (
     OutstandingAchievement,
     RatingAtLeast,
     ShareOfMembersWithTitleAtLeast,
+    SuccessiveAwards,
     TitleCountAtLeast,
     window,
 )
@@ -57,6 +61,7 @@ from thidua.awards.rules.wording import (
     ACHIEVEMENT_WORDS,
     DISCIPLINE_WORDS,
     INITIATIVE_WORDS,
+    LEAVE_WORDS,
     PROCEEDING_WORDS,
     RATING_WORDS,
     SCOPE_WORDS,
@@ -213,6 +218,8 @@ class _Context:
             return self._held_title_consecutive(p, v)
         if isinstance(p, HoldsTitleInYear):
             return self._holds_title_in_year(p, v)
+        if isinstance(p, SuccessiveAwards):
+            return self._successive_awards(p, v)
         if isinstance(p, TitleCountAtLeast):
             return self._title_count(p, v)
         if isinstance(p, InitiativeScopeAtLeast):
@@ -266,12 +273,24 @@ class _Context:
         first, last = window(self.year, p.years, p.ending)
         need = list(range(last - p.years + 1, last + 1))
         held = [x for x in need if p.title in v.titles.get(x, frozenset())]
+        # Years that already backed an earlier title ``unused_for`` (its own window of the same
+        # length and ending): each such title consumes them.
+        used: dict[int, int] = {}
+        if p.unused_for is not None:
+            for earlier in sorted(x for x, ts in v.titles.items() if p.unused_for in ts and x < self.year):
+                for x in range(earlier + p.ending - p.years + 1, earlier + p.ending + 1):
+                    used.setdefault(x, earlier)
+        clash = [x for x in need if x in used]
         title = self.rules.title_name(p.title)
         note = cutoff_note(v.cutoff, first)
+        ok = len(held) == len(need) and not clash
         if len(held) == len(need):
+            fresh = Message("", "")
+            if p.unused_for is not None and not clash:
+                fresh = Message(" chưa dùng cho danh hiệu trước", " not used for an earlier title")
             msg = Message(
-                f"có {len(need)} năm {title.vi} liên tục: {years_text(held).vi}{note.vi}",
-                f"held {title.en} in {len(need)} consecutive years: {years_text(held).en}{note.en}",
+                f"có {len(need)} năm {title.vi} liên tục{fresh.vi}: {years_text(held).vi}{note.vi}",
+                f"held {title.en} in {len(need)} consecutive years{fresh.en}: {years_text(held).en}{note.en}",
             )
         else:
             gap = len(need) - len(held)
@@ -280,7 +299,57 @@ class _Context:
                 f"missing {gap} year(s) of {title.en} in a row: held {years_text(held).en}; "
                 f"required {years_text(need).en}{note.en}",
             )
-        return len(held) == len(need), {"required": _ints(need), "held": _ints(held)}, msg, ()
+        if clash and p.unused_for is not None:
+            earlier_name = self.rules.title_name(p.unused_for)
+            backed = sorted({used[x] for x in clash})
+            msg = Message(
+                f"{msg.vi}; nhưng {years_text(clash).vi} đã làm căn cứ cho {earlier_name.vi} năm "
+                f"{years_text(backed).vi}: cần {p.years} năm liên tục khác",
+                f"{msg.en}; but {years_text(clash).en} already backed {earlier_name.en} for "
+                f"{years_text(backed).en}: {p.years} further consecutive years needed",
+            )
+        facts: dict[str, JSON] = {"required": _ints(need), "held": _ints(held)}
+        if p.unused_for is not None:
+            facts["already_used"] = {str(x): used[x] for x in clash}
+        return ok, facts, msg, ()
+
+    def _successive_awards(self, p: SuccessiveAwards, v: _View) -> _Out:
+        last = self.year + p.ending
+        awards = sorted((x for x, ts in v.titles.items() if p.title in ts and x <= last), reverse=True)
+        title = self.rules.title_name(p.title)
+        run_title = self.rules.title_name(p.run)
+        considered = sorted(awards[: p.times])
+        facts: dict[str, JSON] = {"awards": _ints(considered), "run_gaps": []}
+        if not awards or awards[0] != last:
+            msg = Message(
+                f"không có {title.vi} năm {last}; đã có: {years_text(awards).vi}",
+                f"no {title.en} for {last}; held: {years_text(awards).en}",
+            )
+            return False, facts, msg, ()
+        if len(awards) < p.times:
+            msg = Message(
+                f"có {len(awards)} lần {title.vi} ({years_text(considered).vi}); cần {p.times} lần liên tục",
+                f"{title.en} {len(awards)} time(s) ({years_text(considered).en}); {p.times} in succession needed",
+            )
+            return False, facts, msg, ()
+        span = range(considered[0], last + 1)
+        gaps = [x for x in span if p.run not in v.titles.get(x, frozenset())]
+        facts["run_gaps"] = _ints(gaps)
+        if gaps:
+            msg = Message(
+                f"{title.vi} các năm {years_text(considered).vi} không liên tục: không có {run_title.vi} năm "
+                f"{years_text(gaps).vi}",
+                f"{title.en} of {years_text(considered).en} not in succession: no {run_title.en} in "
+                f"{years_text(gaps).en}",
+            )
+            return False, facts, msg, ()
+        msg = Message(
+            f"{p.times} lần liên tục {title.vi}: {years_text(considered).vi}, {run_title.vi} không gián đoạn "
+            f"{considered[0]}–{last}",
+            f"{title.en} {p.times} times in succession: {years_text(considered).en}, {run_title.en} unbroken "
+            f"{considered[0]}–{last}",
+        )
+        return True, facts, msg, ()
 
     def _holds_title_in_year(self, p: HoldsTitleInYear, v: _View) -> _Out:
         year = self.year + p.offset
@@ -432,24 +501,58 @@ class _Context:
 
     def _proceedings(self, p: NoOpenInvestigation) -> _Out:
         on = self.on
-        open_now = [
-            x
-            for x in self.subject.proceedings
-            if x.kind in p.kinds and x.start <= on and (x.end is None or x.end >= on)
-        ]
+        blocking = [x for x in self.subject.proceedings if x.kind in p.kinds and x.blocks(on, self.year)]
+        open_now = [x for x in blocking if x.end is None or x.end >= on]
+        concluded = [x for x in blocking if x not in open_now]
+        parts_vi: list[str] = []
+        parts_en: list[str] = []
         if open_now:
             what = kinds_text(PROCEEDING_WORDS[x.kind] for x in open_now)
-            msg = Message(
-                f"đang {what.vi} (từ {open_now[0].start.isoformat()}) vào ngày {on.isoformat()}",
-                f"{what.en} open (since {open_now[0].start.isoformat()}) on {on.isoformat()}",
-            )
+            parts_vi.append(f"đang {what.vi} (từ {open_now[0].start.isoformat()}) vào ngày {on.isoformat()}")
+            parts_en.append(f"{what.en} open (since {open_now[0].start.isoformat()}) on {on.isoformat()}")
+        for x in concluded:
+            assert x.end is not None
+            what = PROCEEDING_WORDS[x.kind]
+            if x.outcome == "violation":
+                ref = f" ({x.decision})" if x.decision else ""
+                parts_vi.append(
+                    f"{what.vi} kết thúc ngày {x.end.isoformat()} kết luận có vi phạm{ref}: "
+                    f"không khen thưởng thành tích đến hết năm {x.end.year}"
+                )
+                parts_en.append(
+                    f"{what.en} closed on {x.end.isoformat()} with a violation found{ref}: "
+                    f"no award for achievements up to {x.end.year}"
+                )
+            else:
+                parts_vi.append(
+                    f"{what.vi} kết thúc ngày {x.end.isoformat()} nhưng chưa ghi kết luận "
+                    f"(chỉ khen thưởng tiếp khi kết luận không vi phạm)"
+                )
+                parts_en.append(
+                    f"{what.en} closed on {x.end.isoformat()} with no conclusion recorded "
+                    f"(awarding resumes only on a conclusion of no violation)"
+                )
+        if blocking:
+            msg = Message("; ".join(parts_vi), "; ".join(parts_en))
         else:
             msg = Message(
-                f"không có điều tra, thanh tra, xác minh đang mở vào ngày {on.isoformat()}",
-                f"no investigation, inspection or verification open on {on.isoformat()}",
+                f"không có điều tra, thanh tra, xác minh đang mở hoặc kết luận có vi phạm vào ngày {on.isoformat()}",
+                f"no investigation, inspection or verification open or concluded with a violation on {on.isoformat()}",
             )
-        listed: list[JSON] = [{"kind": x.kind, "start": x.start.isoformat()} for x in open_now]
-        return not open_now, {"open": listed}, msg, ()
+
+        def listed(items: list[Proceeding]) -> list[JSON]:
+            return [
+                {
+                    "kind": x.kind,
+                    "start": x.start.isoformat(),
+                    "end": None if x.end is None else x.end.isoformat(),
+                    "outcome": x.outcome,
+                    "decision": x.decision,
+                }
+                for x in items
+            ]
+
+        return not blocking, {"open": listed(open_now), "concluded": listed(concluded)}, msg, ()
 
     def _dissolved(self) -> _Out:
         gone = self.subject.dissolved_on if isinstance(self.subject, CollectiveFacts) else None
@@ -464,16 +567,54 @@ class _Context:
 
     def _months(self, p: MonthsWorkedAtLeast) -> _Out:
         subject = self.subject
-        worked = (
-            subject.months_worked.get(self.year, FULL_YEAR_MONTHS)
-            if isinstance(subject, IndividualFacts)
-            else FULL_YEAR_MONTHS
-        )
+        y = self.year
+        in_post = FULL_YEAR_MONTHS
+        leaves: tuple[Leave, ...] = ()
+        if isinstance(subject, IndividualFacts):
+            in_post = subject.months_worked.get(y, FULL_YEAR_MONTHS)
+            leaves = tuple(x for x in subject.leaves if x.days_in(y) > 0)
+        lost = sum(x.days_in(y) for x in leaves if x.kind not in p.counted_leave)
+        kept = sum(x.days_in(y) for x in leaves if x.kind in p.counted_leave)
+        counted = DAYS_PER_MONTH * in_post - lost
+        months = max(counted, 0) / DAYS_PER_MONTH
+        shown = f"{months:g}" if months == int(months) else f"{months:.1f}"
+        notes_vi: list[str] = []
+        notes_en: list[str] = []
+        for x in leaves:
+            word = LEAVE_WORDS[x.kind]
+            days = x.days_in(y)
+            span = f"{x.start.isoformat()}–{x.end.isoformat()}"
+            if x.kind in p.counted_leave:
+                notes_vi.append(f"{word.vi} {days} ngày ({span}) được tính là thời gian làm việc")
+                notes_en.append(f"{word.en} of {days} days ({span}) counted as working time")
+            else:
+                notes_vi.append(f"trừ {word.vi} {days} ngày ({span})")
+                notes_en.append(f"less {word.en} of {days} days ({span})")
+        detail = Message("", "")
+        if leaves:
+            detail = Message(
+                f" ({in_post} tháng công tác; {'; '.join(notes_vi)})",
+                f" ({in_post} months in post; {'; '.join(notes_en)})",
+            )
         msg = Message(
-            f"làm việc {worked} tháng năm {self.year}; cần ít nhất {p.months}",
-            f"worked {worked} months in {self.year}; at least {p.months} needed",
+            f"làm việc {shown.replace('.', ',')} tháng năm {y}{detail.vi}; cần ít nhất {p.months}",
+            f"worked {shown} months in {y}{detail.en}; at least {p.months} needed",
         )
-        return worked >= p.months, {"months": worked}, msg, ()
+        facts: dict[str, JSON] = {"months": in_post}
+        if leaves:
+            facts["leave"] = [
+                {
+                    "kind": x.kind,
+                    "start": x.start.isoformat(),
+                    "end": x.end.isoformat(),
+                    "days": x.days_in(y),
+                    "counted": x.kind in p.counted_leave,
+                }
+                for x in leaves
+            ]
+            facts["leave_days_counted"] = kept
+            facts["leave_days_deducted"] = lost
+        return counted >= DAYS_PER_MONTH * p.months, facts, msg, ()
 
     def _group_flags(self, p: LeadsGroup | ExceededTargets) -> _Out:
         s = self._summary()

@@ -21,6 +21,8 @@ InitiativeKind = Literal["initiative", "project", "combat_creativity"]
 AchievementKind = Literal["movement", "adhoc"]
 DisciplineLevel = Literal["reprimand", "warning", "salary_reduction", "demotion", "removal", "dismissal"]
 ProceedingKind = Literal["investigation", "inspection", "complaint_verification", "discipline_review"]
+ProceedingOutcome = Literal["no_violation", "violation"]
+LeaveKind = Literal["maternity", "sick", "treatment", "training", "unpaid", "other"]
 Gender = Literal["female", "male", "unspecified"]
 SubjectKind = Literal["individual", "collective"]
 
@@ -30,6 +32,8 @@ INITIATIVE_KINDS: tuple[InitiativeKind, ...] = get_args(InitiativeKind)
 ACHIEVEMENT_KINDS: tuple[AchievementKind, ...] = get_args(AchievementKind)
 DISCIPLINE_LEVELS: tuple[DisciplineLevel, ...] = get_args(DisciplineLevel)
 PROCEEDING_KINDS: tuple[ProceedingKind, ...] = get_args(ProceedingKind)
+PROCEEDING_OUTCOMES: tuple[ProceedingOutcome, ...] = get_args(ProceedingOutcome)
+LEAVE_KINDS: tuple[LeaveKind, ...] = get_args(LeaveKind)
 SUBJECT_KINDS: tuple[SubjectKind, ...] = get_args(SubjectKind)
 
 RATING_RANK: Mapping[Rating, int] = {"incomplete": 0, "complete": 1, "good": 2, "excellent": 3}
@@ -45,8 +49,10 @@ DISCIPLINE_RANK: Mapping[DisciplineLevel, int] = {
     "dismissal": 6,
 }
 
-# Months worked are recorded only for partial years; a year without a record is a full year.
+# Months in post are recorded only for partial years; a year without a record is a full year.
 FULL_YEAR_MONTHS = 12
+# Leave is counted in days; a month of leave is 30 days.
+DAYS_PER_MONTH = 30
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -87,13 +93,42 @@ class Discipline:
 class Proceeding:
     """An investigation, inspection, complaint verification or discipline review.
 
-    ``end`` is None while it is open. No award is proposed while one is open (Decree 152
-    art. 4(4)).
+    ``end`` is None while it is open; ``outcome`` is its conclusion once closed ("no_violation" or
+    "violation", with the concluding ``decision``). No award is proposed while one is open, and
+    awarding resumes when it closes with no violation (Decree 152 art. 4(4)): one closed with a
+    violation found, or with no conclusion recorded, still blocks the titles of the years up to
+    the year it closed (what the violation does later is the discipline's to say).
     """
 
     kind: ProceedingKind
     start: date
     end: date | None = None
+    outcome: ProceedingOutcome | None = None
+    decision: str = ""
+
+    def blocks(self, on: date, year: int) -> bool:
+        """Whether it blocks the judged ``year`` on the judging date ``on``."""
+        if self.start > on:
+            return False
+        if self.end is None or self.end >= on:
+            return True
+        return self.outcome != "no_violation" and year <= self.end.year
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Leave:
+    """A period of leave (``start`` … ``end`` inclusive): maternity, sick, treatment of an injury,
+    training, unpaid or other. Whether a kind counts as working time is the rule's to say (Decree
+    152 art. 4(5): maternity leave does); a person's periods of leave do not overlap."""
+
+    kind: LeaveKind
+    start: date
+    end: date
+
+    def days_in(self, year: int) -> int:
+        """Days of this leave within the calendar year ``year``."""
+        first, last = max(self.start, date(year, 1, 1)), min(self.end, date(year, 12, 31))
+        return max((last - first).days + 1, 0)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -117,7 +152,9 @@ class MemberSummary:
 class IndividualFacts:
     """An individual's history.
 
-    ``months_worked`` holds partial years only (a missing year is a full year, 12 months).
+    ``months_worked`` holds the months in post of partial years only (a missing year is a full
+    year, 12 months); leave is not typed as fewer months but recorded in ``leaves``, and the rule
+    says which kinds count as working time.
     """
 
     id: str
@@ -130,6 +167,7 @@ class IndividualFacts:
     disciplines: tuple[Discipline, ...] = ()
     proceedings: tuple[Proceeding, ...] = ()
     months_worked: Mapping[int, int] = field(default_factory=dict)
+    leaves: tuple[Leave, ...] = ()
 
     @property
     def kind(self) -> SubjectKind:

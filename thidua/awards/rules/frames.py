@@ -16,8 +16,11 @@ initiatives         subject_id, initiative_id (str), year, scope (unit|province|
 achievements        subject_id, year, scope, kind (movement|adhoc)
 disciplines         subject_id, level (reprimand … dismissal), start (date), end (date, null = in force)
 proceedings         subject_id, kind (investigation|inspection|complaint_verification|
-                    discipline_review), start (date), end (date, null = open)
-months_worked       subject_id, year, months (int; partial years only, missing = 12)
+                    discipline_review), start (date), end (date, null = open),
+                    [outcome (no_violation|violation, null = none recorded)]
+months_worked       subject_id, year, months (int; months in post of partial years only, missing = 12)
+leaves              subject_id, kind (maternity|sick|treatment|training|unpaid|other), start (date),
+                    end (date; inclusive)
 member_summaries    subject_id, year, member_count, members_excellent, members_good,
                     members_complete, members_incomplete (ints), max_member_discipline (str, null),
                     leads_group (bool), exceeded_targets (bool)
@@ -53,8 +56,15 @@ SCHEMAS: Mapping[str, Mapping[str, pl.DataType]] = {
     },
     "achievements": {"subject_id": pl.String(), "year": pl.Int32(), "scope": pl.String(), "kind": pl.String()},
     "disciplines": {"subject_id": pl.String(), "level": pl.String(), "start": pl.Date(), "end": pl.Date()},
-    "proceedings": {"subject_id": pl.String(), "kind": pl.String(), "start": pl.Date(), "end": pl.Date()},
+    "proceedings": {
+        "subject_id": pl.String(),
+        "kind": pl.String(),
+        "start": pl.Date(),
+        "end": pl.Date(),
+        "outcome": pl.String(),
+    },
     "months_worked": {"subject_id": pl.String(), "year": pl.Int32(), "months": pl.Int32()},
+    "leaves": {"subject_id": pl.String(), "kind": pl.String(), "start": pl.Date(), "end": pl.Date()},
     "member_summaries": {
         "subject_id": pl.String(),
         "year": pl.Int32(),
@@ -66,7 +76,10 @@ SCHEMAS: Mapping[str, Mapping[str, pl.DataType]] = {
     },
     "member_titles": {"subject_id": pl.String(), "year": pl.Int32(), "title": pl.String(), "count": pl.Int64()},
 }
-OPTIONAL_COLUMNS: Mapping[str, frozenset[str]] = {"individuals": frozenset({"gender"})}
+OPTIONAL_COLUMNS: Mapping[str, frozenset[str]] = {
+    "individuals": frozenset({"gender"}),
+    "proceedings": frozenset({"outcome"}),
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,6 +95,7 @@ class Population:
     disciplines: pl.LazyFrame
     proceedings: pl.LazyFrame
     months_worked: pl.LazyFrame
+    leaves: pl.LazyFrame
     member_summaries: pl.LazyFrame
     member_titles: pl.LazyFrame
 
@@ -127,6 +141,7 @@ def population_from_facts(subjects: Iterable[SubjectFacts]) -> Population:
             rows["months_worked"].extend(
                 {"subject_id": sid, "year": y, "months": m} for y, m in s.months_worked.items()
             )
+            rows["leaves"].extend({"subject_id": sid, "kind": x.kind, "start": x.start, "end": x.end} for x in s.leaves)
         else:
             _collective_rows(s, rows)
         rows["ratings"].extend({"subject_id": sid, "year": y, "rating": r} for y, r in s.ratings.items())
@@ -144,7 +159,8 @@ def population_from_facts(subjects: Iterable[SubjectFacts]) -> Population:
             {"subject_id": sid, "level": d.level, "start": d.start, "end": d.end} for d in s.disciplines
         )
         rows["proceedings"].extend(
-            {"subject_id": sid, "kind": p.kind, "start": p.start, "end": p.end} for p in s.proceedings
+            {"subject_id": sid, "kind": p.kind, "start": p.start, "end": p.end, "outcome": p.outcome}
+            for p in s.proceedings
         )
     frames = {name: pl.DataFrame(rows[name], schema=dict(SCHEMAS[name])) for name in SCHEMAS}
     return Population.from_frames(**frames)

@@ -6,9 +6,21 @@ these predicates with these meanings; the property test holds them together.
 Year windows. "The judged year" is the year whose achievements are being rewarded (Y).
 ``ending`` names the last year of a window as an offset from Y: ``judged`` (0, the default where
 not said otherwise) or ``previous`` (−1), or any negative integer. A window of ``years`` years
-ending at E is E−years+1 … E. ``held_title_consecutive`` defaults to ``previous``: it is
-domain.md's prior(X, n), "held X in each of the n consecutive years before the judged year"; a
-gap year breaks it and an older streak does not count.
+ending at E is E−years+1 … E. ``held_title_consecutive`` defaults to ``previous`` (domain.md's
+prior(X, n), "held X in each of the n consecutive years before the judged year"); the rule files
+say where a streak ends with the judged year instead (streak(X, n), the provincial emulation
+soldier). A gap year breaks a streak and an older streak does not count.
+
+Used years. With ``unused_for: T`` a streak counts only years that did not already back an
+earlier T: a T held in a year A before the judged year used the ``years`` years ending at
+A+``ending``, so the next T needs as many further consecutive years (the second provincial
+emulation soldier title rests on years 4–6 of a grassroots run, Circular 07/2014's example). The
+window meets such a used span exactly when T is held in one of the years Y−years+1 … Y−1.
+
+Successive awards. ``successive_awards`` reads "two consecutive times" as successive *awards*
+of a title, not calendar years: the latest in Y+``ending``, the ``times``−1 before it the most
+recent earlier ones, and the ``run`` title held in every year from the first of them to the last
+(no break in the run between them).
 
 Discipline. After discipline, achievements count from the end of the discipline period
 (Decree 152 art. 4(4)): ratings, titles, initiatives and achievements of any year up to the year
@@ -33,6 +45,7 @@ from thidua.awards.rules.facts import (
     AchievementKind,
     DisciplineLevel,
     InitiativeKind,
+    LeaveKind,
     ProceedingKind,
     Rating,
     Scope,
@@ -65,10 +78,23 @@ class RatingAtLeast(Params):
 
 
 class HeldTitleConsecutive(Params):
-    """Held ``title`` in each of the ``years`` consecutive years ending at Y+``ending``."""
+    """Held ``title`` in each of the ``years`` consecutive years ending at Y+``ending``; with
+    ``unused_for``, none of them already backed an earlier ``unused_for`` title (see the module
+    docstring)."""
 
     title: TitleCode
     years: Years
+    ending: Ending = -1
+    unused_for: TitleCode | None = None
+
+
+class SuccessiveAwards(Params):
+    """The last ``times`` awards of ``title`` up to Y+``ending`` are successive: the latest is of
+    Y+``ending`` and ``run`` is held in every year from the earliest of them to the latest."""
+
+    title: TitleCode
+    run: TitleCode
+    times: Annotated[int, Field(ge=2, le=10)] = 2
     ending: Ending = -1
 
 
@@ -145,7 +171,8 @@ class NoDiscipline(Params):
 
 
 class NoOpenInvestigation(Params):
-    """No proceeding of ``kinds`` is open on the judging date."""
+    """No proceeding of ``kinds`` is open on the judging date, and none that closed before it
+    without the conclusion "no violation" covers the judged year (``Proceeding.blocks``)."""
 
     kinds: tuple[ProceedingKind, ...] = PROCEEDING_KINDS
 
@@ -154,10 +181,20 @@ class NotDissolved(Params):
     """The collective was not dissolved on or before the judging date."""
 
 
+def _kinds_list(value: Any) -> Any:
+    """A configuration value "maternity, treatment" (a string) read as a tuple of kinds."""
+    if isinstance(value, str):
+        return tuple(k.strip() for k in value.split(",") if k.strip())
+    return value
+
+
 class MonthsWorkedAtLeast(Params):
-    """Worked at least ``months`` months in Y (no record: a full year)."""
+    """Worked at least ``months`` months in Y: the months in post (no record: a full year), less
+    the days of leave in Y of kinds other than ``counted_leave`` (30 days a month); leave of a
+    ``counted_leave`` kind counts as working time (Decree 152 art. 4(5): maternity)."""
 
     months: Annotated[int, Field(ge=0, le=12)]
+    counted_leave: Annotated[tuple[LeaveKind, ...], BeforeValidator(_kinds_list)] = ("maternity",)
 
 
 class LeadsGroup(Params):
@@ -193,6 +230,7 @@ PREDICATES: Mapping[str, PredicateSpec] = {
         PredicateSpec("rating_at_least", RatingAtLeast, _BOTH),
         PredicateSpec("held_title_consecutive", HeldTitleConsecutive, _BOTH),
         PredicateSpec("holds_title_in_year", HoldsTitleInYear, _BOTH),
+        PredicateSpec("successive_awards", SuccessiveAwards, _BOTH),
         PredicateSpec("title_count_at_least", TitleCountAtLeast, _BOTH),
         PredicateSpec("initiative_scope_at_least", InitiativeScopeAtLeast, _BOTH),
         PredicateSpec("outstanding_achievement", OutstandingAchievement, _BOTH),
@@ -223,8 +261,8 @@ def window(year: int, years: int | None, ending: int) -> tuple[int | None, int]:
 
 def title_codes(params: Params) -> tuple[str, ...]:
     """Title codes a predicate refers to (checked against the known titles when loading)."""
-    title = getattr(params, "title", None)
-    return (title,) if isinstance(title, str) else ()
+    names = ("title", "run", "unused_for")
+    return tuple(c for c in (getattr(params, n, None) for n in names) if isinstance(c, str))
 
 
 __all__ = [
@@ -250,6 +288,7 @@ __all__ = [
     "PredicateSpec",
     "RatingAtLeast",
     "ShareOfMembersWithTitleAtLeast",
+    "SuccessiveAwards",
     "TitleCountAtLeast",
     "title_codes",
     "window",

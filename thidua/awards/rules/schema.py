@@ -430,9 +430,10 @@ def _parse_node(raw: Any, where: str, kind: SubjectKind, title_refs: list[tuple[
     if kind not in spec.kinds:
         raise RuleError(f"{where}: predicate {name!r} does not apply to a {kind}")
     params = _parse_params(value, spec.params, f"{where}: {name}")
-    title = params.get("title")
-    if isinstance(title, str):
-        title_refs.append((f"{where}: {name}", title))
+    for field_name in ("title", "run", "unused_for"):
+        title = params.get(field_name)
+        if isinstance(title, str):
+            title_refs.append((f"{where}: {name}", title))
     return PredicateNode(key=key, predicate=name, raw=params, citation=citation)
 
 

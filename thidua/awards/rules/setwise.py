@@ -43,6 +43,7 @@ from datetime import date
 import polars as pl
 
 from thidua.awards.rules.facts import (
+    DAYS_PER_MONTH,
     DISCIPLINE_RANK,
     FULL_YEAR_MONTHS,
     RATING_RANK,
@@ -72,6 +73,7 @@ from thidua.awards.rules.predicates import (
     OutstandingAchievement,
     RatingAtLeast,
     ShareOfMembersWithTitleAtLeast,
+    SuccessiveAwards,
     TitleCountAtLeast,
     window,
 )
@@ -282,11 +284,19 @@ class _Compiler:
             key = ("held", p.title)
             if isinstance(p, HeldTitleConsecutive):
                 first, last = window(y, p.years, p.ending)
-                return self._years("titles", key, held, first, last, level) == p.years
+                streak = self._years("titles", key, held, first, last, level) == p.years
+                if p.unused_for is None or p.years == 1:
+                    return streak
+                # An earlier title of Y−years+1 … Y−1 used some of the window's years.
+                earlier = pl.col("title") == p.unused_for
+                used = self._years("titles", ("held", p.unused_for), earlier, y - p.years + 1, y - 1, level)
+                return streak & (used == 0)
             if isinstance(p, HoldsTitleInYear):
                 return self._years("titles", key, held, y + p.offset, y + p.offset, level) >= 1
             first, last = window(y, p.years, p.ending)
             return self._years("titles", key, held, first, last, level) >= p.count
+        if isinstance(p, SuccessiveAwards):
+            return self._successive(p, level)
         if isinstance(p, InitiativeScopeAtLeast | OutstandingAchievement):
             _, last = window(y, p.years, p.ending)
             first = last - p.years + 1
@@ -326,18 +336,46 @@ class _Compiler:
             cutoff = self._cutoff(p.level)
             return cutoff.is_null() | (cutoff <= y)
         if isinstance(p, NoOpenInvestigation):
-            # The source holds only the proceedings open on the judging date (see _source).
+            # The source holds only the proceedings that block (see _source).
             return ~self.feature(("proceedings", None), p, pl.col("kind").is_in(list(p.kinds)).any(), False)
         if isinstance(p, NotDissolved):
             return pl.col("dissolved_on").is_null() | (pl.col("dissolved_on") > on)
         if isinstance(p, MonthsWorkedAtLeast):
-            # The source holds only the judged year's rows.
+            # The sources hold only the judged year's rows (leave: the periods that reach into it).
             months = pl.col("months").max()
-            return self.feature(("months_worked", None), "months", months, FULL_YEAR_MONTHS) >= p.months
+            in_post = self.feature(("months_worked", None), "months", months, FULL_YEAR_MONTHS)
+            year_start, year_end = pl.lit(date(y, 1, 1)), pl.lit(date(y, 12, 31))
+            days = (
+                pl.min_horizontal(pl.col("end"), year_end) - pl.max_horizontal(pl.col("start"), year_start)
+            ).dt.total_days()
+            deducted = (days + 1).clip(lower_bound=0).filter(~pl.col("kind").is_in(list(p.counted_leave))).sum()
+            lost = self.feature(("leaves", None), ("leave", p.counted_leave), deducted, 0)
+            return (in_post * DAYS_PER_MONTH - lost) >= DAYS_PER_MONTH * p.months
         if isinstance(p, MeetsRule):
             target = self.rules.get(p.code, self.kind)
             return self.compile(target.root, target.countable_level)
         raise TypeError(f"no set-wise form for predicate {check.predicate!r}")  # pragma: no cover
+
+    def _successive(self, p: SuccessiveAwards, level: DisciplineLevel | None) -> pl.Expr:
+        """The successive-awards test as one aggregate of the rows of the two titles it reads
+        (after discipline): the earliest of the last ``times`` awards, then the run's distinct
+        years from it to the latest."""
+        last = self.year + p.ending
+        year, title = pl.col("year"), pl.col("title")
+        before = year.filter((title == p.title) & (year < last))
+        if p.times == 2:
+            earliest = before.max()
+            enough = before.len() >= 1
+        else:
+            distinct = before.unique()
+            earliest = distinct.top_k(p.times - 1).min()
+            enough = distinct.len() >= p.times - 1
+        run_years = year.filter((title == p.run) & (year >= earliest) & (year <= last)).n_unique()
+        ok = ((title == p.title) & (year == last)).any() & enough & (run_years == pl.lit(last) - earliest + 1)
+        # A source of its own: only the rows of the two titles, up to the latest award.
+        source = (f"titles:only:{p.title}:{p.run}", level)
+        self._span(source, -NEVER, last)
+        return self.feature(source, ("successive", p, level), ok, False)
 
     # ---- year masks ----------------------------------------------------------------------
 
@@ -454,6 +492,8 @@ class _Compiler:
         if (source, level) in self.spans:
             first, last = self.spans[(source, level)]
             frame = frame.filter(pl.col("year").is_between(first, last))
+        if source.startswith("titles:only:"):
+            frame = frame.filter(pl.col("title").is_in(source.split(":")[2:]))
         if name == "member_summaries":
             frame = frame.filter(pl.col("year") == y).with_columns(
                 max_member_discipline_rank=pl.col("max_member_discipline").replace_strict(
@@ -462,8 +502,15 @@ class _Compiler:
             )
         elif name in ("member_titles", "months_worked"):
             frame = frame.filter(pl.col("year") == y)
+        elif name == "leaves":
+            frame = frame.filter((pl.col("start") <= date(y, 12, 31)) & (pl.col("end") >= date(y, 1, 1)))
         elif name == "proceedings":
-            frame = frame.filter((pl.col("start") <= on) & (pl.col("end").is_null() | (pl.col("end") >= on)))
+            # Open on the judging date, or closed without "no violation" in or after the judged
+            # year (Proceeding.blocks).
+            end = pl.col("end")
+            unresolved = pl.col("outcome").is_null() | (pl.col("outcome") != "no_violation")
+            blocks = end.is_null() | (end >= on) | (unresolved & (end.dt.year() >= y))
+            frame = frame.filter((pl.col("start") <= on) & blocks)
         if level is not None:
             # Achievements count from the end of the discipline period (Decree 152 art. 4(4));
             # the judged year stays visible: no_discipline alone says it does not count.

@@ -9,6 +9,7 @@ from thidua.awards.rules.facts import (
     AchievementKind,
     DisciplineLevel,
     InitiativeKind,
+    LeaveKind,
     ProceedingKind,
     Rating,
     Scope,
@@ -55,6 +56,14 @@ PROCEEDING_WORDS: Mapping[ProceedingKind, Message] = {
     "inspection": Message("thanh tra, kiểm tra", "inspection"),
     "complaint_verification": Message("xác minh đơn thư khiếu nại, tố cáo", "complaint verification"),
     "discipline_review": Message("xem xét kỷ luật", "discipline review"),
+}
+LEAVE_WORDS: Mapping[LeaveKind, Message] = {
+    "maternity": Message("nghỉ thai sản", "maternity leave"),
+    "sick": Message("nghỉ ốm", "sick leave"),
+    "treatment": Message("điều trị, điều dưỡng do thương tích", "treatment of an injury"),
+    "training": Message("đi học, bồi dưỡng", "training"),
+    "unpaid": Message("nghỉ không lương", "unpaid leave"),
+    "other": Message("nghỉ khác", "other leave"),
 }
 INITIATIVE_WORDS: Mapping[InitiativeKind, Message] = {
     "initiative": Message("sáng kiến", "initiative"),

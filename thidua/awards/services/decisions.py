@@ -33,6 +33,7 @@ from thidua.awards.models import (
     DisciplineRecord,
     Initiative,
     Proceeding,
+    ProceedingOutcome,
     SubjectKind,
     Title,
 )
@@ -75,12 +76,34 @@ class DecisionResult:
 # --------------------------------------------------------------------------- cross-cutting rules
 
 
-def blocking_reasons(*, person: Person | None = None, unit: Unit | None = None, on: dt.date) -> list[str]:
-    """Why no award may be proposed or decided for this subject on ``on`` (empty: none)."""
+def blocking_reasons(
+    *, person: Person | None = None, unit: Unit | None = None, on: dt.date, year: int | None = None
+) -> list[str]:
+    """Why no award may be proposed or decided for this subject on ``on`` (empty: none), for the
+    achievements of ``year`` (default: the year of ``on``)."""
     reasons: list[str] = []
     who = Q(person=person) if person is not None else Q(unit=unit)
     name = str(person or unit)
     open_now = Proceeding.objects.filter(who, start__lte=on).filter(Q(end__isnull=True) | Q(end__gte=on)).first()
+    # Closed this year without the conclusion "no violation": still no award (art. 4(4)).
+    unresolved = (
+        Proceeding.objects.filter(who, start__lte=on, end__lt=on, end__year__gte=year or on.year)
+        .exclude(outcome=ProceedingOutcome.NO_VIOLATION)
+        .first()
+    )
+    if unresolved is not None:
+        reasons.append(
+            _(
+                "%(name)s: %(kind)s kết thúc ngày %(end)s chưa có kết luận không vi phạm: "
+                "không được đề nghị, khen thưởng (%(cite)s)."
+            )
+            % {
+                "name": name,
+                "kind": unresolved.get_kind_display().lower(),
+                "end": unresolved.end.strftime("%d/%m/%Y") if unresolved.end else "",
+                "cite": ART_4_4,
+            }
+        )
     if open_now is not None:
         reasons.append(
             _("%(name)s đang trong thời gian %(kind)s (từ %(start)s): không được đề nghị, khen thưởng (%(cite)s).")
@@ -237,7 +260,7 @@ def _clean_recipients(
         if r.amount is not None and r.amount < 0:
             errors.append(_("Tiền thưởng không được âm (%(name)s).") % {"name": r.name})
         if r.person is not None or r.unit is not None:
-            errors.extend(blocking_reasons(person=r.person, unit=r.unit, on=on))
+            errors.extend(blocking_reasons(person=r.person, unit=r.unit, on=on, year=year))
             # A regular award of a year is given once; ad-hoc and thematic ones reward other
             # achievements and do not count toward higher awards (Decree 152 art. 4(3)).
             held = (

@@ -21,8 +21,11 @@ from thidua.awards.models import (
     DisciplineRecord,
     Initiative,
     InitiativeKind,
+    Leave,
+    LeaveKind,
     Proceeding,
     ProceedingKind,
+    ProceedingOutcome,
     Rating,
     Scope,
     YearRating,
@@ -188,6 +191,18 @@ def discipline_add(
     return obj
 
 
+def check_outcome(end: dt.date | None, outcome: str, outcome_ref: str) -> tuple[str, str]:
+    """A proceeding's conclusion: only once it has ended; a violation names its decision."""
+    outcome, outcome_ref = outcome.strip(), outcome_ref.strip()
+    if outcome:
+        _choice(outcome, ProceedingOutcome, "outcome")
+        if end is None:
+            raise DomainError(_("Chỉ ghi kết luận khi đã có ngày kết thúc."), field="outcome")
+    if outcome == ProceedingOutcome.VIOLATION and not outcome_ref:
+        raise DomainError(_("Kết luận có vi phạm cần ghi văn bản kết luận."), field="outcome_ref")
+    return outcome, outcome_ref
+
+
 @transaction.atomic
 def proceeding_open(
     *,
@@ -197,27 +212,82 @@ def proceeding_open(
     person: Person | None = None,
     unit: Unit | None = None,
     end: dt.date | None = None,
+    outcome: str = "",
+    outcome_ref: str = "",
     note: str = "",
 ) -> Proceeding:
     check_subject(actor, person, unit)
     _choice(kind, ProceedingKind, "kind")
     _period(start, end)
-    obj = Proceeding.objects.create(person=person, unit=unit, kind=kind, start=start, end=end, note=note.strip())
+    outcome, outcome_ref = check_outcome(end, outcome, outcome_ref)
+    obj = Proceeding.objects.create(
+        person=person,
+        unit=unit,
+        kind=kind,
+        start=start,
+        end=end,
+        outcome=outcome,
+        outcome_ref=outcome_ref,
+        note=note.strip(),
+    )
     audit.record_create(actor, obj, unit_id=subject_unit_id(person, unit), verb="award.proceeding")
     return obj
 
 
 @transaction.atomic
-def proceeding_close(*, actor: Any, proceeding: Proceeding, end: dt.date) -> Proceeding:
+def proceeding_close(
+    *, actor: Any, proceeding: Proceeding, end: dt.date, outcome: str, outcome_ref: str = ""
+) -> Proceeding:
+    """Close a proceeding with its conclusion (Decree 152 art. 4(4): awarding resumes only on
+    "no violation")."""
     check_subject(actor, proceeding.person, proceeding.unit)
     _period(proceeding.start, end)
+    if not outcome.strip():
+        raise DomainError(_("Cần ghi kết luận khi kết thúc."), field="outcome")
+    outcome, outcome_ref = check_outcome(end, outcome, outcome_ref)
     before = audit.snapshot(proceeding)
-    proceeding.end = end
-    proceeding.save(update_fields=["end"])
+    proceeding.end, proceeding.outcome, proceeding.outcome_ref = end, outcome, outcome_ref
+    proceeding.save(update_fields=["end", "outcome", "outcome_ref"])
     audit.record_update(
         actor, proceeding, before, unit_id=subject_unit_id(proceeding.person, proceeding.unit), verb="award.proceeding"
     )
     return proceeding
+
+
+def check_leave(person: Person, kind: str, start: dt.date, end: dt.date | None, exclude: int | None = None) -> dt.date:
+    """A period of leave: a known kind, an end on or after its start, no overlap with another.
+    Returns the end."""
+    _choice(kind, LeaveKind, "kind")
+    if end is None:
+        raise DomainError(_("Cần ghi ngày kết thúc thời gian nghỉ."), field="end")
+    _period(start, end)
+    check_year(start.year, "start")
+    check_year(end.year, "end")
+    others = Leave.objects.filter(person=person, start__lte=end, end__gte=start)
+    clash = (others.exclude(pk=exclude) if exclude is not None else others).first()
+    if clash is not None:
+        raise DomainError(
+            _("Trùng với thời gian nghỉ đã ghi (%(kind)s %(start)s–%(end)s).")
+            % {
+                "kind": clash.get_kind_display().lower(),
+                "start": clash.start.strftime("%d/%m/%Y"),
+                "end": clash.end.strftime("%d/%m/%Y"),
+            },
+            field="start",
+        )
+    return end
+
+
+@transaction.atomic
+def leave_add(*, actor: Any, person: Person, kind: str, start: dt.date, end: dt.date | None, note: str = "") -> Leave:
+    """Record a period of leave; the months worked are computed from it (Decree 152 art. 4(5))."""
+    check_subject(actor, person, None)
+    # One person's periods are checked and written one writer at a time.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    last = check_leave(person, kind, start, end)
+    obj = Leave.objects.create(person=person, kind=kind, start=start, end=last, note=note.strip())
+    audit.record_create(actor, obj, unit_id=subject_unit_id(person, None), verb="award.leave")
+    return obj
 
 
 @transaction.atomic

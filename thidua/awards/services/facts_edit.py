@@ -21,6 +21,7 @@ from thidua.awards.models import (
     DisciplineRecord,
     Initiative,
     InitiativeKind,
+    Leave,
     Proceeding,
     ProceedingKind,
     Proposal,
@@ -28,7 +29,15 @@ from thidua.awards.models import (
     Scope,
     YearRating,
 )
-from thidua.awards.services.facts import _choice, _period, check_subject, check_year, subject_unit_id
+from thidua.awards.services.facts import (
+    _choice,
+    _period,
+    check_leave,
+    check_outcome,
+    check_subject,
+    check_year,
+    subject_unit_id,
+)
 from thidua.core import audit
 from thidua.core.errors import DomainError
 from thidua.core.text import fold
@@ -238,13 +247,17 @@ def proceeding_update(
     kind: str,
     start: dt.date,
     end: dt.date | None = None,
+    outcome: str = "",
+    outcome_ref: str = "",
     note: str = "",
 ) -> Proceeding:
     check_subject(actor, proceeding.person, proceeding.unit)
     _choice(kind, ProceedingKind, "kind")
     _period(start, end)
+    outcome, outcome_ref = check_outcome(end, outcome, outcome_ref)
     before = audit.snapshot(proceeding)
     proceeding.kind, proceeding.start, proceeding.end, proceeding.note = kind, start, end, note.strip()
+    proceeding.outcome, proceeding.outcome_ref = outcome, outcome_ref
     _save(actor, proceeding, before, subject_unit_id(proceeding.person, proceeding.unit), "award.proceeding")
     return proceeding
 
@@ -284,3 +297,23 @@ def collective_year_delete(*, actor: Any, collective_year: CollectiveYear) -> No
     check_subject(actor, None, collective_year.unit)
     audit.record_delete(actor, collective_year, unit_id=collective_year.unit_id, verb="award.collective_year.delete")
     collective_year.delete()
+
+
+# --------------------------------------------------------------------------- leave
+
+
+@transaction.atomic
+def leave_update(*, actor: Any, leave: Leave, kind: str, start: dt.date, end: dt.date | None, note: str = "") -> Leave:
+    assert leave.person is not None
+    check_subject(actor, leave.person, None)
+    Person.objects.select_for_update().filter(pk=leave.person.pk).first()
+    last = check_leave(leave.person, kind, start, end, exclude=leave.pk)
+    before = audit.snapshot(leave)
+    leave.kind, leave.start, leave.end, leave.note = kind, start, last, note.strip()
+    _save(actor, leave, before, subject_unit_id(leave.person, None), "award.leave")
+    return leave
+
+
+@transaction.atomic
+def leave_delete(*, actor: Any, leave: Leave) -> None:
+    _delete(actor, leave, "award.leave.delete")

@@ -26,6 +26,7 @@ from thidua.awards.rules import (
     quota_limit,
     rank_candidates,
 )
+from thidua.awards.rules.deadlines import Deadline, dossier_deadline
 from thidua.awards.rules.schema import Text
 from thidua.awards.selectors import held_award
 from thidua.awards.services.decisions import (
@@ -83,7 +84,9 @@ def proposal_create(
         raise DomainError(
             _("%(title)s không dành cho %(kind)s.") % {"title": title.name, "kind": SubjectKind(kind).label.lower()}
         )
-    reasons = blocking_reasons(person=person, unit=subject_unit, on=on) if kind != SubjectKind.HOUSEHOLD else []
+    reasons = (
+        blocking_reasons(person=person, unit=subject_unit, on=on, year=year) if kind != SubjectKind.HOUSEHOLD else []
+    )
     if reasons:
         raise DomainError(" ".join(reasons), code="blocked")
     if kind != SubjectKind.HOUSEHOLD:
@@ -183,6 +186,41 @@ def proposal_submit(*, actor: Any, proposal: Proposal, score: Decimal | None = N
         fields.append("score")
     proposal.save(update_fields=fields)
     audit.record_update(actor, proposal, before, unit_id=proposal.unit_id, verb="award.propose.submit")
+    return proposal
+
+
+def proposal_deadline(proposal: Proposal) -> Deadline | None:
+    """The dossier deadline of the proposal's title and year, in the proposing unit's scope."""
+    config = engine.config_for(engine.chain_of(proposal.unit_id))
+    return dossier_deadline(config, proposal.title.code, proposal.year)
+
+
+@transaction.atomic
+def proposal_dossier_received(*, actor: Any, proposal: Proposal, received_on: dt.date) -> Proposal:
+    """Record that the proposal's dossier was received; refused after the title's deadline."""
+    if actor is not None:
+        require(actor, "award.decide", proposal)
+    if proposal.status != ProposalStatus.PROPOSED:
+        raise DomainError(_("Chỉ ghi nhận hồ sơ của đề nghị chưa có quyết định."))
+    if received_on > timezone.localdate():
+        raise DomainError(_("Ngày nhận hồ sơ không được ở tương lai."), field="received_on")
+    deadline = proposal_deadline(proposal)
+    if deadline is not None and received_on > deadline.on:
+        raise DomainError(
+            _("Hồ sơ %(title)s năm %(year)s phải nhận trước hết ngày %(deadline)s (%(source)s).")
+            % {
+                "title": proposal.title.name,
+                "year": proposal.year,
+                "deadline": deadline.on.strftime("%d/%m/%Y"),
+                "source": deadline.source,
+            },
+            field="received_on",
+            code="late",
+        )
+    before = audit.snapshot(proposal)
+    proposal.dossier_received_on = received_on
+    proposal.save(update_fields=["dossier_received_on"])
+    audit.record_update(actor, proposal, before, unit_id=proposal.unit_id, verb="award.propose.dossier")
     return proposal
 
 

@@ -2,9 +2,10 @@
 
 Lạng Sơn (LS) and its commune (LS-X1), Cao Bằng (CB) and its commune (CB-X1). In LS:
 
-- ``soldier`` (a woman): excellent 2021–2025, grassroots emulation soldier 2022–2024, a
-  provincial initiative in 2025 → provincial emulation soldier 2025;
-- ``near``: grassroots emulation soldier 2023–2024 only (2022 missing) and a provincial
+- ``soldier`` (a woman): excellent 2021–2025, grassroots emulation soldier 2022–2025, a
+  provincial initiative in 2025 → provincial emulation soldier 2025 (the streak ends with the
+  judged year);
+- ``near``: grassroots emulation soldier 2023 and 2025 (2024 missing) and a provincial
   initiative → misses exactly one condition of the provincial title;
 - ``good``: rated good in 2025 → advanced laborer, near miss for grassroots soldier;
 - ``investigated``: excellent, but an investigation open since 2025-11-01;
@@ -76,8 +77,8 @@ def history(org: dict[str, Any]) -> dict[str, Any]:
     s.rating_set(actor=None, unit=ls, year=2025, rating="excellent")
     s.rating_set(actor=None, unit=ls, year=2024, rating="excellent")
 
-    for year in (2022, 2023, 2024):
-        make_decision(ls, f"{year}-CS/QĐ", "CSTD_CS", year, [soldier] + ([near] if year > 2022 else []))
+    for year in (2022, 2023, 2024, 2025):
+        make_decision(ls, f"{year}-CS/QĐ", "CSTD_CS", year, [soldier] + ([near] if year in (2023, 2025) else []))
     make_decision(ls, "2025-LDTT/QĐ", "LDTT", 2025, [soldier, near, good, investigated])
     make_decision(ls, "2024-TT/QĐ", "TTLDXS", 2024, [ls])
     s.initiative_create(

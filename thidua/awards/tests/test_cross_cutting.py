@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from thidua.awards import services as s
+from thidua.awards.evaluation import evaluate_scope, explain_subject
 from thidua.awards.models import AwardDecision, AwardRecipient, Title
 from thidua.awards.services import RecipientIn
 from thidua.awards.tests.conftest import make_decision
@@ -54,8 +55,34 @@ def test_no_award_while_under_investigation(history):
     proceeding = person.__class__.objects.get(pk=person.pk)
     from thidua.awards.models import Proceeding
 
-    s.proceeding_close(actor=None, proceeding=Proceeding.objects.get(person=proceeding), end=D(2026, 1, 10))
+    s.proceeding_close(
+        actor=None, proceeding=Proceeding.objects.get(person=proceeding), end=D(2026, 1, 10), outcome="no_violation"
+    )
     assert decide(history["ls"], [RecipientIn(kind="individual", person=person)]).decision.pk
+
+
+def test_a_proceeding_closed_with_a_violation_keeps_blocking(history):
+    """Decree 152 art. 4(4): awarding resumes on "no violation", not otherwise."""
+    from thidua.awards.models import Proceeding
+
+    person = history["investigated"]
+    proceeding = Proceeding.objects.get(person=person)
+    with pytest.raises(DomainError, match="văn bản kết luận"):
+        s.proceeding_close(actor=None, proceeding=proceeding, end=D(2025, 12, 20), outcome="violation")
+    with pytest.raises(DomainError, match="kết luận"):
+        s.proceeding_close(actor=None, proceeding=proceeding, end=D(2025, 12, 20), outcome="")
+    s.proceeding_close(
+        actor=None, proceeding=proceeding, end=D(2025, 12, 20), outcome="violation", outcome_ref="KL 3/KL-TTr"
+    )
+    with pytest.raises(DomainError, match="chưa có kết luận không vi phạm"):
+        decide(history["ls"], [RecipientIn(kind="individual", person=person)])
+    verdict = explain_subject(person=person, code="LDTT", year=2025)
+    assert "no_open_investigation" in verdict.failed_keys
+    table = evaluate_scope(unit_ids=None, year=2025, codes=["LDTT"]).table
+    row = table.filter(table["subject_id"] == f"p:{person.pk}").row(0, named=True)
+    assert "no_open_investigation" in row["failed"]
+    # The next year's achievements are not blocked by it.
+    assert "no_open_investigation" not in explain_subject(person=person, code="LDTT", year=2026).failed_keys
 
 
 def test_no_award_while_discipline_is_in_force(history):
@@ -96,7 +123,6 @@ def test_one_initiative_one_award_warns_but_does_not_block(history):
     assert len(second.warnings) == 1 and "SK-LS-2025-01" in second.warnings[0] and "01/QĐ" in second.warnings[0]
     # The engine warns too when the initiative is the basis of a verdict; the title itself is now
     # held for 2025, so the verdict says so and names the decision.
-    from thidua.awards.evaluation import explain_subject
 
     verdict = explain_subject(person=history["soldier"], code="CSTD_TINH", year=2025)
     assert [w.code for w in verdict.warnings] == ["initiative_reused"]
@@ -140,9 +166,9 @@ def test_a_province_may_configure_its_own_base_salary(history):
         scope=history["ls"],
         source="Giả định kiểm thử",
     )
-    ls = decide(
+    ls = decide(  # Bình: not yet a grassroots emulation soldier for 2025 (Mai and Tài are)
         history["ls"],
-        [RecipientIn(kind="individual", person=history["soldier"], member_of=history["ls"])],
+        [RecipientIn(kind="individual", person=history["good"], member_of=history["ls"])],
         code="CSTD_CS",
     )
     cb_person = orgs.person_create(actor=None, code="CB-9", full_name="Bế Văn Chín", gender="M", unit=history["cb"])

@@ -37,8 +37,13 @@ def test_demo_is_idempotent_and_covers_every_list():
         assert (~part["eligible"] & ~part["near_miss"]).sum() >= 1, code
     by = {(r["code"], r["title"]): r for r in table.iter_rows(named=True)}
     assert by[("LS-001", "CSTD_TINH")]["eligible"]
+    assert "months_worked" not in by[("LS-001", "LDTT")]["failed"]  # six months of maternity leave count as work
     assert by[("LS-002", "CSTD_TINH")]["failed"] == ["prior_grassroots_soldier"]
+    # Grassroots 2019–2025, provincial 2021 and 2024: national soldier in 2025 (Law art. 21), and
+    # no second provincial title on 2023–2025, whose 2023 and 2024 backed the one of 2024.
     assert by[("LS-006", "CSTD_TQ")]["eligible"]
+    assert by[("LS-006", "CSTD_TINH")]["failed"] == ["prior_grassroots_soldier"]
+    assert table.filter((table["title"] == "CSTD_TQ") & table["eligible"]).height >= 1
     assert by[("MTTQ-CB", "TTLDTT")]["failed"] == ["advanced_share"]
     assert by[("NT-BQL-NC", "TTLDTT")]["eligible"] is False
     assert "not_dissolved" in by[("NT-BQL-NC", "GIAY_KHEN")]["failed"]

@@ -79,34 +79,39 @@ def test_evaluate_propose_decide_then_try_again(csrf_client, make_user, api, his
     )
     assert refused.json()["code"] == "already_awarded" and not Proposal.objects.exists()
 
-    # 2. She is eligible for the grassroots emulation soldier 2025: proposed from the page, once.
-    eligible = EvaluationResult.objects.get(run=first, code="CSTD_CS", person=mai, eligible=True)
+    # 2. She is eligible for the provincial emulation soldier 2025 (the history already makes her a
+    # grassroots one for 2025): proposed from the page, once.
+    eligible = EvaluationResult.objects.get(run=first, code="CSTD_TINH", person=mai, eligible=True)
     new = f"/awards/proposals/units/{ls.pk}/2025/new/"
-    assert browser.post(new, {"title": "CSTD_CS", "pick": [eligible.pk]}).status_code == 302
+    assert browser.post(new, {"title": "CSTD_TINH", "pick": [eligible.pk]}).status_code == 302
     proposal = Proposal.objects.get()
-    again = api(board)("post", "/proposals", {"unit": ls.code, "year": 2025, "title": "CSTD_CS", "person": mai.code})
+    again = api(board)("post", "/proposals", {"unit": ls.code, "year": 2025, "title": "CSTD_TINH", "person": mai.code})
     assert again.status_code == 400 and again.json()["code"] == "already_proposed"
-    assert "đã được đề nghị Chiến sĩ thi đua cơ sở năm 2025" in again.json()["detail"]
+    assert "đã được đề nghị Chiến sĩ thi đua cấp tỉnh năm 2025" in again.json()["detail"]
 
     # 3. Decided on the page.
-    decided = browser.post(f"/awards/proposals/units/{ls.pk}/2025/decide/", decide_data("CSTD_CS", [proposal]))
+    decided = browser.post(f"/awards/proposals/units/{ls.pk}/2025/decide/", decide_data("CSTD_TINH", [proposal]))
     decision = AwardDecision.objects.get(number="15/QĐ-UBND")
     assert decided.status_code == 302 and decision.recipients.get().person == mai
 
     # 4. Evaluated again: already awarded by that decision, not eligible.
     second = evaluate(browser, ls)
-    row = EvaluationResult.objects.get(run=second, code="CSTD_CS", person=mai)
+    row = EvaluationResult.objects.get(run=second, code="CSTD_TINH", person=mai)
     assert row.already_awarded and not row.eligible and row.awarded_by == decision
     listed = api(board)("get", f"/runs/{second.pk}").json()["results"]
-    mine = next(r for r in listed if r["title"] == "CSTD_CS" and r["person_code"] == mai.code)
+    mine = next(r for r in listed if r["title"] == "CSTD_TINH" and r["person_code"] == mai.code)
     assert mine["already_awarded"] and mine["awarded_by"]["number"] == "15/QĐ-UBND"
 
     # 5. Trying again: the page (from the officer's older list), the API and a second decision.
-    stale = EvaluationResult.objects.get(run__requested_by=officer, code="CSTD_CS", person=mai, eligible=True)
-    page = stale_browser.post(new, {"title": "CSTD_CS", "pick": [stale.pk]}).content.decode()
-    message = "Hoàng Thị Mai đã được khen Chiến sĩ thi đua cơ sở năm 2025 theo Quyết định số 15/QĐ-UBND ngày 20/01/2026"
+    stale = EvaluationResult.objects.get(run__requested_by=officer, code="CSTD_TINH", person=mai, eligible=True)
+    page = stale_browser.post(new, {"title": "CSTD_TINH", "pick": [stale.pk]}).content.decode()
+    message = (
+        "Hoàng Thị Mai đã được khen Chiến sĩ thi đua cấp tỉnh năm 2025 theo Quyết định số 15/QĐ-UBND ngày 20/01/2026"
+    )
     assert message in page and Proposal.objects.count() == 1
-    third = api(officer)("post", "/proposals", {"unit": ls.code, "year": 2025, "title": "CSTD_CS", "person": mai.code})
+    third = api(officer)(
+        "post", "/proposals", {"unit": ls.code, "year": 2025, "title": "CSTD_TINH", "person": mai.code}
+    )
     assert third.status_code == 400 and message in third.json()["detail"]
     typed = browser.post(
         "/awards/decisions/new/",
@@ -115,7 +120,7 @@ def test_evaluate_propose_decide_then_try_again(csrf_client, make_user, api, his
             "number": "16/QĐ-UBND",
             "issued_on": "2026-01-21",
             "issuer_name": "Ủy ban nhân dân tỉnh Lạng Sơn",
-            "title": Title.objects.get(code="CSTD_CS").pk,
+            "title": Title.objects.get(code="CSTD_TINH").pk,
             "year": 2025,
             "kind": "regular",
             "recipients": f"{history['near'].code}\n{mai.code}",
@@ -124,20 +129,23 @@ def test_evaluate_propose_decide_then_try_again(csrf_client, make_user, api, his
     body = typed.content.decode()
     assert typed.status_code == 200 and "không khen thưởng lần thứ hai cho cùng thành tích" in body
     assert message in body and not AwardDecision.objects.filter(number="16/QĐ-UBND").exists()
-    assert AwardRecipient.objects.filter(person=mai, decision__title__code="CSTD_CS", decision__year=2025).count() == 1
+    assert (
+        AwardRecipient.objects.filter(person=mai, decision__title__code="CSTD_TINH", decision__year=2025).count() == 1
+    )
 
 
 def test_the_decision_api_refuses_a_duplicate_naming_the_earlier_decision(api, make_user, history):
     ls, tai = history["ls"], history["near"]
     board = api(make_user(Role.BOARD, ls))
-    made = board("post", "/proposals", {"unit": ls.code, "year": 2025, "title": "CSTD_CS", "person": tai.code})
+    # 2024 is the year the history leaves him without the grassroots soldier title.
+    made = board("post", "/proposals", {"unit": ls.code, "year": 2024, "title": "CSTD_CS", "person": tai.code})
     assert made.status_code == 201, made.content
-    make_decision(ls, "7/QĐ-KT", "CSTD_CS", 2025, [tai])  # decided meanwhile by another way
+    make_decision(ls, "7/QĐ-KT", "CSTD_CS", 2024, [tai])  # decided meanwhile by another way
     body = {"unit": ls.code, "proposals": [made.json()["id"]], **DECISION}
     answer = board("post", "/proposals/decide", body)
     assert answer.status_code == 400
     assert (
-        "Nông Văn Tài đã được khen Chiến sĩ thi đua cơ sở năm 2025 theo Quyết định số 7/QĐ-KT"
+        "Nông Văn Tài đã được khen Chiến sĩ thi đua cơ sở năm 2024 theo Quyết định số 7/QĐ-KT"
         in answer.json()["detail"]
     )
     assert (

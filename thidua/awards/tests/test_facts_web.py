@@ -183,6 +183,12 @@ def test_achievement_discipline_and_proceeding(client, officer, people):
         f"/awards/facts/proceeding/{proceeding.pk}/edit/",
         {"kind": "investigation", "start": "2026-01-05", "end": "2026-01-10"},
     )
+    # Closed with no conclusion recorded: still blocking (Decree 152 art. 4(4)).
+    assert blocking_reasons(person=tai, on=D(2026, 1, 20))
+    client.post(
+        f"/awards/facts/proceeding/{proceeding.pk}/edit/",
+        {"kind": "investigation", "start": "2026-01-05", "end": "2026-01-10", "outcome": "no_violation"},
+    )
     assert not blocking_reasons(person=tai, on=D(2026, 1, 20))
     for kind, obj in (("achievement", achievement), ("discipline", record), ("proceeding", proceeding)):
         assert client.post(f"/awards/facts/{kind}/{obj.pk}/delete/").status_code == 302
@@ -310,3 +316,40 @@ def test_initiatives_import_and_templates(client, officer, people):
         book = client.get("/awards/facts/import/", {"template": kind, "format": "xlsx"})
         header = next(load_workbook(io.BytesIO(book.content)).active.iter_rows(values_only=True))
         assert header[0] in ("Mã cá nhân/đơn vị", "Mã sáng kiến")
+
+
+def _csrf_post(client, url, data):
+    """Post as a browser does: the form page first, then its CSRF token with the data."""
+    import re
+
+    page = client.get(url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    return client.post(url, {**data, "csrfmiddlewaretoken": token})
+
+
+def test_closing_a_proceeding_with_its_conclusion_through_the_browser(make_user, people):
+    """Decree 152 art. 4(4): the page records the conclusion; a violation keeps blocking."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("unit_officer", people["ls"]))
+    tai = people["tai"]
+    url = add_url("people", tai.pk, "proceeding")
+    assert client.post(url, {"kind": "inspection", "start": "2025-03-01"}).status_code == 403
+    assert _csrf_post(client, url, {"kind": "inspection", "start": "2025-03-01"}).status_code == 302
+    proceeding = Proceeding.objects.get(person=tai)
+    edit = f"/awards/facts/proceeding/{proceeding.pk}/edit/"
+    closed = {"kind": "inspection", "start": "2025-03-01", "end": "2025-09-30"}
+    refused = _csrf_post(client, edit, {**closed, "outcome": "violation"})
+    assert refused.status_code == 200 and "Kết luận có vi phạm cần ghi văn bản kết luận" in refused.content.decode()
+    done = _csrf_post(client, edit, {**closed, "outcome": "violation", "outcome_ref": "KL 12/KL-TTr"})
+    assert done.status_code == 302
+    proceeding.refresh_from_db()
+    assert (proceeding.outcome, proceeding.outcome_ref) == ("violation", "KL 12/KL-TTr")
+    page = client.get(f"/awards/facts/people/{tai.pk}/").content.decode()
+    assert "Kết luận có vi phạm (KL 12/KL-TTr)" in page
+    assert blocking_reasons(person=tai, on=D(2025, 12, 1), year=2025)
+    assert _csrf_post(client, edit, {**closed, "outcome": "no_violation"}).status_code == 302
+    assert not blocking_reasons(person=tai, on=D(2025, 12, 1), year=2025)
+    open_with_outcome = _csrf_post(client, edit, {"kind": "inspection", "start": "2025-03-01", "outcome": "violation"})
+    assert "Chỉ ghi kết luận khi đã có ngày kết thúc" in open_with_outcome.content.decode()

@@ -20,6 +20,7 @@ from thidua.awards.models import (
     CollectiveYear,
     DisciplineRecord,
     Initiative,
+    Leave,
     Proceeding,
     Title,
     YearRating,
@@ -45,7 +46,12 @@ person_history = st.fixed_dictionaries(
         "discipline": st.lists(
             st.tuples(st.sampled_from(["reprimand", "warning"]), DATES, st.integers(-1, 500)), max_size=1
         ),
-        "proceeding": st.lists(st.tuples(DATES, st.integers(-1, 200)), max_size=1),
+        "proceeding": st.lists(
+            st.tuples(DATES, st.integers(-1, 200), st.sampled_from(["", "no_violation", "violation"])), max_size=1
+        ),
+        "leave": st.lists(
+            st.tuples(st.sampled_from(["maternity", "sick", "unpaid"]), DATES, st.integers(0, 300)), max_size=1
+        ),
         "achievements": st.lists(st.tuples(YEARS, st.sampled_from(["unit", "province"])), max_size=2),
     }
 )
@@ -93,8 +99,13 @@ def _build(units: list[Any], people: list[dict[str, Any]], collectives: list[dic
             )
         for level, start, days in h["discipline"]:
             DisciplineRecord.objects.create(person=person, level=level, start=start, end=_end(start, days))
-        for start, days in h["proceeding"]:
-            Proceeding.objects.create(person=person, kind="inspection", start=start, end=_end(start, days))
+        for start, days, outcome in h["proceeding"]:
+            end = _end(start, days)
+            Proceeding.objects.create(
+                person=person, kind="inspection", start=start, end=end, outcome=outcome if end else ""
+            )
+        for kind, start, days in h["leave"]:
+            Leave.objects.create(person=person, kind=kind, start=start, end=start + dt.timedelta(days=days))
         for year, scope in h["achievements"]:
             Achievement.objects.create(person=person, year=year, scope=scope)
     for unit, h in zip(units, collectives, strict=False):
@@ -136,7 +147,7 @@ def _check(org: dict[str, Any], people: list[dict[str, Any]], collectives: list[
     expected = population_from_facts(single).collected()
     for name, frame in gathered.population.collected().items():
         assert frame.sort(frame.columns).equals(expected[name].sort(frame.columns)), name
-    table = evaluate_scope(unit_ids=None, year=2025, codes=["CSTD_TINH", "TTLDXS"]).table
+    table = evaluate_scope(unit_ids=None, year=2025, codes=["CSTD_TINH", "TTLDXS", "LDTT"]).table
     for row in table.iter_rows(named=True):
         subject = (
             {"person": Person.objects.get(pk=row["pk"])}

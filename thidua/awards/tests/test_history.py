@@ -31,7 +31,7 @@ def test_search_ignores_diacritics_and_filters(history, make_user):
     admin = make_user("admin")
     found = selectors.history_search(user=admin, q="hoang thi mai")
     assert {r.person for r in found} == {history["soldier"]}
-    assert len(selectors.history_search(user=admin, person="HOANG MAI")) == 4  # 3 CSTD_CS + LDTT
+    assert len(selectors.history_search(user=admin, person="HOANG MAI")) == 5  # 4 CSTD_CS + LDTT
     assert {r.decision.title.code for r in selectors.history_search(user=admin, q="chien si thi dua co so")} == {
         "CSTD_CS"
     }

@@ -50,7 +50,7 @@ def test_unit_year_lists_explanations_and_exports(admin_client, history):
 def test_explain_page_in_both_languages(admin_client, history):
     url = f"/awards/explain/?person={history['near'].pk}&title=CSTD_TINH&year=2025"
     vi = admin_client.get(url).content.decode()
-    assert "thiếu 1 năm Chiến sĩ thi đua cơ sở liên tục: có 2023, 2024; cần 2022, 2023, 2024" in vi
+    assert "thiếu 1 năm Chiến sĩ thi đua cơ sở liên tục: có 2023, 2025; cần 2023, 2024, 2025" in vi
     assert "Điều 22 Luật TĐKT 2022" in vi
     en = admin_client.get(url + "&lang=en", HTTP_HX_REQUEST="true").content.decode()
     assert "missing 1 year(s) of Grassroots emulation soldier" in en and "<html" not in en

@@ -120,16 +120,18 @@ def test_initiative_reuse_is_a_warning_shown_on_proposal_and_decision(client, bo
     make_decision(
         ls, "3/QĐ-CU", "GIAY_KHEN", 2024, [s.RecipientIn(kind="individual", person=mai, initiatives=[initiative])]
     )
-    r = result_of(mai, "CSTD_CS")
-    done = client.post(new_url(ls), {"title": "CSTD_CS", "pick": [r.pk], f"init-{r.pk}": [initiative.pk]}, follow=True)
+    # She already holds the grassroots soldier title for 2025; the advanced laborer title of 2025
+    # is free again (the board fixture revoked its decision).
+    r = result_of(mai, "LDTT")
+    done = client.post(new_url(ls), {"title": "LDTT", "pick": [r.pk], f"init-{r.pk}": [initiative.pk]}, follow=True)
     assert "đã làm căn cứ khen thưởng theo quyết định 3/QĐ-CU" in done.content.decode()
     proposal = Proposal.objects.get()
     assert list(proposal.initiatives.all()) == [initiative]
     decided = client.post(
-        f"/awards/proposals/units/{ls.pk}/2025/decide/", decide_data("CSTD_CS", [proposal], number="16/QĐ"), follow=True
+        f"/awards/proposals/units/{ls.pk}/2025/decide/", decide_data("LDTT", [proposal], number="16/QĐ"), follow=True
     )
     page = decided.content.decode()
-    assert "3/QĐ-CU" in page and AwardDecision.objects.get(number="16/QĐ").recipients.get().amount == 2_340_000
+    assert "3/QĐ-CU" in page and AwardDecision.objects.get(number="16/QĐ").recipients.get().amount == 710_000
 
 
 def test_quota_message_and_what_exceeds_it(client, make_user, history):
@@ -203,3 +205,38 @@ def test_permissions_on_proposals(client, make_user, board, history):
     index = client.get("/awards/proposals/").content.decode()
     assert ls.name in index
     assert client.get("/awards/proposals/", {"unit": "LS", "year": "2025"})["Location"].endswith(f"/{ls.pk}/2025/")
+
+
+def test_dossier_deadline_shown_and_checked_when_the_dossier_is_received(make_user, history):
+    """A title's dossier deadline (submission.deadline…, Decree 98/2023 art. 32(1)) is shown on the
+    proposals page and a dossier received after it is refused."""
+    import re
+
+    from django.test import Client
+
+    ls = history["ls"]
+    # A title neither of them holds for 2025 (a proposal of a title already awarded is refused).
+    tinh = Title.objects.get(code="CSTD_TINH")
+    on_time = s.proposal_create(
+        actor=None, unit=ls, year=2025, title=tinh, person=history["soldier"], on=D(2025, 12, 1)
+    )
+    late = s.proposal_create(actor=None, unit=ls, year=2025, title=tinh, person=history["near"], on=D(2025, 12, 1))
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("board", ls))
+    page = client.get(f"/awards/proposals/units/{ls.pk}/2025/").content.decode()
+    assert "Hạn nhận hồ sơ" in page and "10/12/2025" in page
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    url = f"/awards/proposals/{on_time.pk}/dossier/"
+    assert client.post(url, {f"received_on_{on_time.pk}": "2025-12-05"}).status_code == 403  # no CSRF token
+    done = client.post(url, {f"received_on_{on_time.pk}": "2025-12-05", "csrfmiddlewaretoken": token}, follow=True)
+    assert "Đã ghi nhận hồ sơ" in done.content.decode()
+    on_time.refresh_from_db()
+    assert on_time.dossier_received_on == D(2025, 12, 5)
+    refused = client.post(
+        f"/awards/proposals/{late.pk}/dossier/",
+        {f"received_on_{late.pk}": "2025-12-20", "csrfmiddlewaretoken": token},
+        follow=True,
+    ).content.decode()
+    assert "phải nhận trước hết ngày 10/12/2025" in refused
+    late.refresh_from_db()
+    assert late.dossier_received_on is None

@@ -75,14 +75,16 @@ def test_grassroots_soldier_needs_excellent_or_a_unit_initiative(org):
 @pytest.mark.parametrize(
     ("years", "scope", "failed"),
     [
-        ((2022, 2023, 2024), "province", ()),
-        ((2022, 2023, 2024), "nation", ()),
-        ((2023, 2024), "province", ("prior_grassroots_soldier",)),
-        ((2021, 2022, 2024), "province", ("prior_grassroots_soldier",)),
-        ((2022, 2023, 2024), "unit", ("provincial_initiative",)),
+        ((2023, 2024, 2025), "province", ()),
+        ((2023, 2024, 2025), "nation", ()),
+        ((2024, 2025), "province", ("prior_grassroots_soldier",)),
+        ((2022, 2023, 2024), "province", ("prior_grassroots_soldier",)),
+        ((2022, 2023, 2025), "province", ("prior_grassroots_soldier",)),
+        ((2023, 2024, 2025), "unit", ("provincial_initiative",)),
     ],
 )
 def test_provincial_soldier_three_consecutive_years_and_scope(org, years, scope, failed):
+    """Law art. 22: three consecutive grassroots years ending with the judged year."""
     p = new_person(org, "CB-S")
     for year in years:
         make_decision(org["cb"], f"CS-{year}", "CSTD_CS", year, [p])
@@ -90,16 +92,37 @@ def test_provincial_soldier_three_consecutive_years_and_scope(org, years, scope,
     assert judged(code="CSTD_TINH", person=p).failed_keys == failed
 
 
-def test_national_soldier_two_provincial_years_and_nationwide_effect(org):
-    p, q = new_person(org, "CB-N1"), new_person(org, "CB-N2")
-    for year in (2023, 2024):
-        make_decision(org["cb"], f"T-{year}", "CSTD_TINH", year, [p, q])
+def test_second_provincial_title_needs_three_further_grassroots_years(org):
+    """Law art. 22 (Circular 07/2014's example): the provincial title of 2022 used 2020–2022."""
+    p = new_person(org, "CB-S2")
+    for year in range(2020, 2026):
+        make_decision(org["cb"], f"CS2-{year}", "CSTD_CS", year, [p])
+    make_decision(org["cb"], "T2-2022", "CSTD_TINH", 2022, [p])
+    s.initiative_create(actor=None, code="SK-S2", name="Tỉnh", scope="province", year=2024, unit=org["cb"], authors=[p])
+    refused = judged(code="CSTD_TINH", person=p, year=2024)
+    assert refused.failed_keys == ("prior_grassroots_soldier",)
+    assert refused.conditions[0].facts["already_used"] == {"2022": 2022}
+    assert judged(code="CSTD_TINH", person=p, year=2025).eligible
+
+
+def test_national_soldier_two_successive_provincial_titles_and_nationwide_effect(org):
+    """Law art. 21: grassroots 2019–2024, provincial 2021 and 2024 → national in 2025, not before."""
+    p, q, r = new_person(org, "CB-N1"), new_person(org, "CB-N2"), new_person(org, "CB-N3")
+    for year in range(2019, 2025):
+        make_decision(org["cb"], f"CS-{year}", "CSTD_CS", year, [p, q] + ([r] if year != 2022 else []))
+    for year in (2021, 2024):
+        make_decision(org["cb"], f"T-{year}", "CSTD_TINH", year, [p, q, r])
     s.initiative_create(
-        actor=None, code="SK-N", name="Nhân rộng", scope="nation", year=2024, unit=org["cb"], authors=[p]
+        actor=None, code="SK-N", name="Nhân rộng", scope="nation", year=2024, unit=org["cb"], authors=[p, r]
     )
     s.initiative_create(actor=None, code="SK-P", name="Tỉnh", scope="province", year=2024, unit=org["cb"], authors=[q])
     assert judged(code="CSTD_TQ", person=p).eligible
+    assert judged(code="CSTD_TQ", person=p, year=2024).failed_keys == ("prior_provincial_soldier",)
     assert judged(code="CSTD_TQ", person=q).failed_keys == ("national_initiative",)
+    # A break in the grassroots run (2022) between the two titles: not consecutive.
+    broken = judged(code="CSTD_TQ", person=r)
+    assert broken.failed_keys == ("prior_provincial_soldier",)
+    assert broken.conditions[0].facts["run_gaps"] == [2022]
 
 
 def test_prime_minister_certificate_counts_regular_awards_only(org):

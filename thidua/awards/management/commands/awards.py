@@ -3,6 +3,7 @@
     thidua awards evaluate --year 2025 [--unit CODE] [--title CODE …] --out FILE.csv|FILE.xlsx
     thidua awards explain (--person CODE | --unit CODE) --title CODE --year N [--lang vi|en]
     thidua awards duplicates [--year N] [--title CODE]   (exit code 1 when it finds any)
+    thidua awards leave --person CODE [--kind KIND --from DATE --to DATE [--note TEXT]]
 
 Without ``--user`` the command acts as the system (every unit); with it, within that user's scope.
 """
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from thidua.awards import exporting, selectors
 from thidua.awards.evaluation import decision_ref, evaluate_scope, explain_subject
+from thidua.awards.models import Leave, LeaveKind
 from thidua.awards.services.runs import evaluation_scope
 from thidua.core.errors import DomainError
 from thidua.core.exports import export_table
@@ -86,6 +88,13 @@ class Command(BaseCommand):
         du.add_argument("--title", default="", help="title code")
         du.add_argument("--user", help="act within this user's scope")
         du.add_argument("--lang", choices=["vi", "en"], default="vi")
+        lv = sub.add_parser("leave", help="record a person's period of leave, or list them (without --kind)")
+        lv.add_argument("--person", required=True, help="person code")
+        lv.add_argument("--kind", choices=[k.value for k in LeaveKind])
+        lv.add_argument("--from", dest="start", type=dt.date.fromisoformat)
+        lv.add_argument("--to", dest="end", type=dt.date.fromisoformat)
+        lv.add_argument("--note", default="")
+        lv.add_argument("--user", help="act within this user's scope")
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = self._user(options.get("user"))
@@ -95,6 +104,8 @@ class Command(BaseCommand):
                     self._evaluate(user, options)
                 elif options["action"] == "duplicates":
                     self._duplicates(user, options)
+                elif options["action"] == "leave":
+                    self._leave(user, options)
                 else:
                     self._explain(user, options)
             except DomainError as exc:
@@ -117,6 +128,24 @@ class Command(BaseCommand):
         if obj is None or (user is not None and not can(user, "award.view", obj)):
             raise CommandError(f"{model.__name__.lower()} {code!r} not found")
         return obj
+
+    def _leave(self, user: Any, options: dict[str, Any]) -> None:
+        from thidua.awards import services
+
+        person = self._find(Person, options["person"], user)
+        if options.get("kind"):
+            if options.get("start") is None or options.get("end") is None:
+                raise CommandError("--kind needs --from and --to")
+            services.leave_add(
+                actor=user,
+                person=person,
+                kind=options["kind"],
+                start=options["start"],
+                end=options["end"],
+                note=options["note"],
+            )
+        for leave in Leave.objects.filter(person=person).order_by("start"):
+            self.stdout.write(f"{leave.start.isoformat()}  {leave.end.isoformat()}  {leave.kind:<10} {leave.note}")
 
     def _evaluate(self, user: Any, options: dict[str, Any]) -> None:
         out = Path(options["out"])

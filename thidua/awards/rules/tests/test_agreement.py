@@ -20,6 +20,7 @@ from thidua.awards.rules import (
     Discipline,
     IndividualFacts,
     Initiative,
+    Leave,
     MemberSummary,
     Proceeding,
     evaluate,
@@ -30,9 +31,11 @@ from thidua.awards.rules.facts import (
     ACHIEVEMENT_KINDS,
     DISCIPLINE_LEVELS,
     INITIATIVE_KINDS,
+    LEAVE_KINDS,
     PROCEEDING_KINDS,
     RATINGS,
     SCOPES,
+    ProceedingOutcome,
     SubjectFacts,
 )
 from thidua.awards.rules.tests.helpers import CONFIG, rules
@@ -62,6 +65,26 @@ def title_history(codes: list[str]) -> st.SearchStrategy[dict[int, frozenset[str
 
 
 @st.composite
+def careers(draw: st.DrawFn) -> dict[int, frozenset[str]]:
+    """Long grassroots runs (sometimes broken) with provincial titles in them, often three years
+    apart: the histories the successive-award and used-year rules read."""
+    result = draw(title_history(["LDTT", "CSTD_CS", "CSTD_TINH", "BK_UBND"]))
+    if draw(st.integers(0, 3)) == 0:
+        return result
+    first = draw(st.integers(2014, 2022))
+    last = draw(st.integers(first, 2026))
+    gap = draw(st.none() | st.integers(first, last))
+    run = {y: result.get(y, frozenset()) | {"CSTD_CS"} for y in range(first, last + 1) if y != gap}
+    step = draw(st.sampled_from([3, 3, 3, 2, 4]))
+    start = first + draw(st.integers(0, 3))
+    provincial = {y for y in range(start, last + 1, step) if draw(st.integers(0, 5)) > 0}
+    merged = {**result, **run}
+    for y in provincial:
+        merged[y] = merged.get(y, frozenset()) | {"CSTD_TINH"}
+    return merged
+
+
+@st.composite
 def periods(draw: st.DrawFn) -> tuple[date, date | None]:
     start = draw(days)
     end = draw(st.none() | st.integers(0, 900).map(lambda n: start + timedelta(days=n)) | days)
@@ -77,7 +100,22 @@ def disciplines(draw: st.DrawFn) -> Discipline:
 @st.composite
 def proceedings(draw: st.DrawFn) -> Proceeding:
     start, end = draw(periods())
-    return Proceeding(kind=draw(st.sampled_from(PROCEEDING_KINDS)), start=start, end=end)
+    choices: list[ProceedingOutcome | None] = [None, "no_violation", "no_violation", "violation"]
+    outcome = None if end is None else draw(st.sampled_from(choices))
+    return Proceeding(kind=draw(st.sampled_from(PROCEEDING_KINDS)), start=start, end=end, outcome=outcome)
+
+
+@st.composite
+def leaves(draw: st.DrawFn) -> tuple[Leave, ...]:
+    """Non-overlapping periods of leave (the Django side refuses overlaps), often across a year end."""
+    result: list[Leave] = []
+    day = draw(st.dates(date(2022, 6, 1), date(2026, 6, 30)))
+    for _ in range(draw(st.integers(0, 3))):
+        start = day + timedelta(days=draw(st.integers(0, 200)))
+        end = start + timedelta(days=draw(st.integers(0, 400)))
+        result.append(Leave(kind=draw(st.sampled_from(LEAVE_KINDS)), start=start, end=end))
+        day = end + timedelta(days=1)
+    return tuple(result)
 
 
 initiatives = st.builds(
@@ -96,13 +134,14 @@ common = {
     "initiatives": st.lists(initiatives, max_size=4).map(tuple),
     "achievements": st.lists(achievements, max_size=3).map(tuple),
     "disciplines": st.lists(disciplines(), max_size=2).map(tuple),
-    "proceedings": st.lists(proceedings(), max_size=1).map(tuple),
+    "proceedings": st.lists(proceedings(), max_size=2).map(tuple),
 }
 individuals = st.builds(
     IndividualFacts,
     id=st.just(""),
-    titles=title_history(["LDTT", "CSTD_CS", "CSTD_TINH", "BK_UBND"]),
+    titles=careers(),
     months_worked=st.dictionaries(recent, st.integers(0, 12), max_size=3),
+    leaves=leaves(),
     **common,
 )
 
@@ -146,12 +185,21 @@ def numbered(subjects: list[SubjectFacts]) -> list[SubjectFacts]:
     judged=st.sampled_from(["year end", "mid year", "decision"]),
     share=st.sampled_from([0.5, 0.7, 0.75]),
     months=st.sampled_from([0, 10, 12]),
+    counted=st.sampled_from(["maternity", "maternity, sick", "treatment,training,maternity", "unpaid"]),
 )
 def test_explain_and_setwise_agree(
-    subjects: list[SubjectFacts], year: int, judged: str, share: float, months: int
+    subjects: list[SubjectFacts], year: int, judged: str, share: float, months: int, counted: str
 ) -> None:
     as_of = {"year end": None, "mid year": date(year, 6, 30), "decision": date(year + 1, 2, 15)}[judged]
-    config = CONFIG.overlay(Config.from_mapping({"collective.advanced_share": share, "LDTT.min_months_worked": months}))
+    config = CONFIG.overlay(
+        Config.from_mapping(
+            {
+                "collective.advanced_share": share,
+                "LDTT.min_months_worked": months,
+                "LDTT.leave_counted_as_work": counted,
+            }
+        )
+    )
     in_force = rules(year, as_of, config)
     table = evaluate(population_from_facts(subjects), rules=in_force, year=year)
     setwise = {

@@ -10,22 +10,67 @@ from thidua.awards.rules import Discipline, Initiative, Proceeding
 from thidua.awards.rules.tests.helpers import held, judge, members, person, rated, unit
 
 CSTD_TINH_READY = dict(
-    titles=held("CSTD_CS", 2022, 2023, 2024),
+    titles=held("CSTD_CS", 2023, 2024, 2025),
     initiatives=(Initiative(id="prov", year=2025, scope="province"),),
 )
 
 
+# Decree 152 art. 4(4): no award while a proceeding is open; awarding resumes when it closes
+# "with no violation", and not otherwise (domain.md §3, corrected row).
+PROCEEDING_CASES = [
+    ("open", Proceeding(kind="investigation", start=date(2025, 11, 1)), None, False),
+    ("closes on the date", Proceeding(kind="inspection", start=date(2025, 3, 1), end=date(2025, 12, 31)), None, False),
+    (
+        "closed before, no violation",
+        Proceeding(
+            kind="complaint_verification", start=date(2025, 3, 1), end=date(2025, 9, 30), outcome="no_violation"
+        ),
+        None,
+        True,
+    ),
+    (
+        "closed before, violation found",
+        Proceeding(
+            kind="inspection",
+            start=date(2025, 3, 1),
+            end=date(2025, 9, 30),
+            outcome="violation",
+            decision="KL 12/KL-TTr",
+        ),
+        None,
+        False,
+    ),
+    (
+        "closed before, no conclusion recorded",
+        Proceeding(kind="complaint_verification", start=date(2025, 3, 1), end=date(2025, 9, 30)),
+        None,
+        False,
+    ),
+    (
+        "violation found, closed in an earlier year",
+        Proceeding(kind="inspection", start=date(2023, 3, 1), end=date(2024, 5, 30), outcome="violation"),
+        None,
+        True,
+    ),
+    ("opens after", Proceeding(kind="discipline_review", start=date(2026, 1, 5)), None, True),
+    ("open at decision", Proceeding(kind="discipline_review", start=date(2026, 1, 5)), date(2026, 2, 1), False),
+    (
+        "closed at decision, no violation",
+        Proceeding(kind="investigation", start=date(2025, 3, 1), end=date(2026, 1, 10), outcome="no_violation"),
+        date(2026, 2, 1),
+        True,
+    ),
+    (
+        "closed at decision, violation found",
+        Proceeding(kind="investigation", start=date(2025, 3, 1), end=date(2026, 1, 10), outcome="violation"),
+        date(2026, 2, 1),
+        False,
+    ),
+]
+
+
 @pytest.mark.parametrize(
-    ("proceeding", "as_of", "eligible"),
-    [
-        (Proceeding(kind="investigation", start=date(2025, 11, 1)), None, False),
-        (Proceeding(kind="inspection", start=date(2025, 3, 1), end=date(2025, 12, 31)), None, False),
-        (Proceeding(kind="complaint_verification", start=date(2025, 3, 1), end=date(2025, 9, 30)), None, True),
-        (Proceeding(kind="discipline_review", start=date(2026, 1, 5)), None, True),
-        (Proceeding(kind="discipline_review", start=date(2026, 1, 5)), date(2026, 2, 1), False),
-        (Proceeding(kind="investigation", start=date(2025, 3, 1), end=date(2026, 1, 10)), date(2026, 2, 1), True),
-    ],
-    ids=["open", "closes on the date", "closed before", "opens after", "open at decision", "closed at decision"],
+    ("proceeding", "as_of", "eligible"), [c[1:] for c in PROCEEDING_CASES], ids=[c[0] for c in PROCEEDING_CASES]
 )
 def test_no_award_during_an_open_proceeding(proceeding: Proceeding, as_of: date | None, eligible: bool) -> None:
     verdict = judge(person(ratings=rated("good", 2025), proceedings=(proceeding,)), "LDTT", as_of=as_of)
@@ -69,7 +114,7 @@ def test_achievements_count_from_the_end_of_discipline() -> None:
     verdict = judge(subject, "CSTD_TINH")
     assert verdict.failed_keys == ("prior_grassroots_soldier",)
     prior = verdict.conditions[0]
-    assert prior.facts["held"] == [2024]
+    assert prior.facts["held"] == [2024, 2025]
     assert "(trước năm 2024 không tính do kỷ luật)" in prior.message.vi
     assert "(years before 2024 do not count: discipline)" in prior.message.en
     discipline = next(c for c in verdict.conditions if c.key == "no_discipline")
@@ -139,3 +184,26 @@ def test_cross_cutting_conditions_come_last_and_count_for_near_misses() -> None:
     assert [c.key for c in verdict.conditions] == ["rating", "months_worked", "no_open_investigation", "no_discipline"]
     assert [c.cross_cutting for c in verdict.conditions] == [False, False, True, True]
     assert verdict.near_miss
+
+
+def test_a_violation_found_is_explained_with_its_decision() -> None:
+    found = Proceeding(
+        kind="inspection", start=date(2025, 3, 1), end=date(2025, 9, 30), outcome="violation", decision="KL 12/KL-TTr"
+    )
+    check = next(
+        c
+        for c in judge(person(ratings=rated("good", 2025), proceedings=(found,)), "LDTT").conditions
+        if c.cross_cutting and c.key == "no_open_investigation"
+    )
+    assert not check.passed
+    assert "kết luận có vi phạm (KL 12/KL-TTr)" in check.message.vi
+    assert "with a violation found (KL 12/KL-TTr)" in check.message.en
+    assert check.facts["concluded"] == [
+        {
+            "kind": "inspection",
+            "start": "2025-03-01",
+            "end": "2025-09-30",
+            "outcome": "violation",
+            "decision": "KL 12/KL-TTr",
+        }
+    ]

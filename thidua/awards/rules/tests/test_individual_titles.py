@@ -9,6 +9,8 @@ from thidua.awards.rules.tests.helpers import held, judge, merge, person, rated
 
 GOOD_2025 = rated("good", 2025)
 EXCELLENT_2025 = rated("excellent", 2025)
+# Grassroots emulation soldier 2019–2024, provincial emulation soldier 2021 and 2024.
+SIX_YEARS_TWO_PROVINCIAL = merge(held("CSTD_CS", *range(2019, 2025)), held("CSTD_TINH", 2021, 2024))
 
 
 def initiative(year: int = 2025, scope: str = "unit", kind: str = "initiative", id: str = "") -> Initiative:
@@ -62,39 +64,40 @@ CASES: list[tuple[str, str, IndividualFacts, bool, tuple[str, ...]]] = [
         False,
         ("advanced_laborer",),
     ),
-    # Provincial emulation soldier: prior(CSTD_CS, 3) AND a province-scope initiative (2022–2025).
+    # Provincial emulation soldier (Law art. 22): streak(CSTD_CS, 3) ending with the judged year
+    # (CSTD_TINH.streak_ending [P]) AND a province-scope initiative within those three years.
     (
         "cstd_tinh 3 years",
         "CSTD_TINH",
-        person(titles=held("CSTD_CS", 2022, 2023, 2024), initiatives=(initiative(2025, "province"),)),
+        person(titles=held("CSTD_CS", 2023, 2024, 2025), initiatives=(initiative(2025, "province"),)),
         True,
         (),
     ),
     (
         "cstd_tinh 2 years",
         "CSTD_TINH",
-        person(titles=held("CSTD_CS", 2023, 2024), initiatives=(initiative(2025, "province"),)),
+        person(titles=held("CSTD_CS", 2024, 2025), initiatives=(initiative(2025, "province"),)),
         False,
         ("prior_grassroots_soldier",),
     ),
     (
         "cstd_tinh gap year",
         "CSTD_TINH",
-        person(titles=held("CSTD_CS", 2021, 2022, 2024, 2025), initiatives=(initiative(2025, "province"),)),
+        person(titles=held("CSTD_CS", 2021, 2022, 2023, 2025), initiatives=(initiative(2025, "province"),)),
         False,
         ("prior_grassroots_soldier",),
     ),
     (
-        "cstd_tinh judged year does not count",
+        "cstd_tinh judged year counts",
         "CSTD_TINH",
-        person(titles=held("CSTD_CS", 2023, 2024, 2025), initiatives=(initiative(2025, "province"),)),
+        person(titles=held("CSTD_CS", 2022, 2023, 2024), initiatives=(initiative(2025, "province"),)),
         False,
         ("prior_grassroots_soldier",),
     ),
     (
         "cstd_tinh longer streak",
         "CSTD_TINH",
-        person(titles=held("CSTD_CS", 2020, 2021, 2022, 2023, 2024), initiatives=(initiative(2024, "province"),)),
+        person(titles=held("CSTD_CS", 2020, 2021, 2022, 2023, 2024, 2025), initiatives=(initiative(2024, "province"),)),
         True,
         (),
     ),
@@ -108,65 +111,70 @@ CASES: list[tuple[str, str, IndividualFacts, bool, tuple[str, ...]]] = [
     (
         "cstd_tinh unit initiative",
         "CSTD_TINH",
-        person(titles=held("CSTD_CS", 2022, 2023, 2024), initiatives=(initiative(2025, "unit"),)),
+        person(titles=held("CSTD_CS", 2023, 2024, 2025), initiatives=(initiative(2025, "unit"),)),
         False,
         ("provincial_initiative",),
     ),
     (
         "cstd_tinh ministry initiative",
         "CSTD_TINH",
-        person(titles=held("CSTD_CS", 2022, 2023, 2024), initiatives=(initiative(2025, "ministry"),)),
+        person(titles=held("CSTD_CS", 2023, 2024, 2025), initiatives=(initiative(2025, "ministry"),)),
         True,
         (),
     ),
     (
         "cstd_tinh initiative at window start",
         "CSTD_TINH",
-        person(titles=held("CSTD_CS", 2022, 2023, 2024), initiatives=(initiative(2022, "nation"),)),
+        person(titles=held("CSTD_CS", 2023, 2024, 2025), initiatives=(initiative(2023, "nation"),)),
         True,
         (),
     ),
     (
         "cstd_tinh initiative before window",
         "CSTD_TINH",
-        person(titles=held("CSTD_CS", 2022, 2023, 2024), initiatives=(initiative(2021, "province"),)),
+        person(titles=held("CSTD_CS", 2023, 2024, 2025), initiatives=(initiative(2022, "province"),)),
         False,
         ("provincial_initiative",),
     ),
     ("cstd_tinh nothing", "CSTD_TINH", person(), False, ("prior_grassroots_soldier", "provincial_initiative")),
-    # National emulation soldier: prior(CSTD_TINH, 2) AND a nation-scope initiative (2023–2025).
+    # National emulation soldier (Law art. 21): two successive provincial titles, the second of
+    # the year before (CSTD_TQ.second_title_ending), the grassroots run unbroken between them, AND
+    # a nation-scope initiative within 2019–2025 (CSTD_TQ.initiative_years).
     (
         "cstd_tq",
         "CSTD_TQ",
-        person(titles=held("CSTD_TINH", 2023, 2024), initiatives=(initiative(2025, "nation"),)),
+        person(titles=SIX_YEARS_TWO_PROVINCIAL, initiatives=(initiative(2025, "nation"),)),
         True,
         (),
     ),
     (
         "cstd_tq one provincial title",
         "CSTD_TQ",
-        person(titles=held("CSTD_TINH", 2024), initiatives=(initiative(2025, "nation"),)),
+        person(
+            titles=merge(held("CSTD_CS", *range(2019, 2025)), held("CSTD_TINH", 2024)),
+            initiatives=(initiative(2025, "nation"),),
+        ),
         False,
         ("prior_provincial_soldier",),
     ),
     (
         "cstd_tq province initiative",
         "CSTD_TQ",
-        person(titles=held("CSTD_TINH", 2023, 2024), initiatives=(initiative(2025, "province"),)),
+        person(titles=SIX_YEARS_TWO_PROVINCIAL, initiatives=(initiative(2025, "province"),)),
         False,
         ("national_initiative",),
     ),
     (
         "cstd_tq initiative at window start",
         "CSTD_TQ",
-        person(titles=held("CSTD_TINH", 2023, 2024), initiatives=(initiative(2023, "nation"),)),
+        person(titles=SIX_YEARS_TWO_PROVINCIAL, initiatives=(initiative(2019, "nation"),)),
         True,
         (),
     ),
     (
         "cstd_tq initiative before window",
         "CSTD_TQ",
-        person(titles=held("CSTD_TINH", 2023, 2024), initiatives=(initiative(2022, "nation"),)),
+        person(titles=SIX_YEARS_TWO_PROVINCIAL, initiatives=(initiative(2018, "nation"),)),
         False,
         ("national_initiative",),
     ),

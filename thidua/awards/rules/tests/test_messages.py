@@ -10,17 +10,17 @@ from thidua.awards.rules.tests.helpers import held, judge, members, person, rate
 
 
 def test_the_missing_consecutive_year_message_of_the_issue() -> None:
-    subject = person(titles=held("CSTD_CS", 2023, 2024), initiatives=(Initiative(id="x", year=2025, scope="province"),))
+    subject = person(titles=held("CSTD_CS", 2024, 2025), initiatives=(Initiative(id="x", year=2025, scope="province"),))
     verdict = judge(subject, "CSTD_TINH")
     prior = verdict.conditions[0]
     assert prior.message.vi == (
-        "thiếu 1 năm Chiến sĩ thi đua cơ sở liên tục: có 2023, 2024; cần 2022, 2023, 2024 — Điều 22 Luật TĐKT 2022"
+        "thiếu 1 năm Chiến sĩ thi đua cơ sở liên tục: có 2024, 2025; cần 2023, 2024, 2025 — Điều 22 Luật TĐKT 2022"
     )
     assert prior.message.en == (
-        "missing 1 year(s) of Grassroots emulation soldier in a row: held 2023, 2024; required 2022, 2023, 2024"
+        "missing 1 year(s) of Grassroots emulation soldier in a row: held 2024, 2025; required 2023, 2024, 2025"
         " — Art. 22, Law on Emulation and Commendation 2022"
     )
-    assert prior.facts == {"required": [2022, 2023, 2024], "held": [2023, 2024]}
+    assert prior.facts == {"required": [2023, 2024, 2025], "held": [2024, 2025], "already_used": {}}
     assert verdict.near_miss
     assert verdict.summary("vi") == "Chưa đủ điều kiện Chiến sĩ thi đua cấp tỉnh năm 2025: 1 điều kiện chưa đạt"
     assert verdict.summary("en") == "Not eligible for Provincial emulation soldier for 2025: 1 condition(s) not met"
@@ -46,7 +46,9 @@ def test_rating_and_months_messages() -> None:
         "chưa đạt xếp loại từ hoàn thành tốt nhiệm vụ trở lên năm 2025: 2025: hoàn thành nhiệm vụ"
     )
     assert rating.message.en.startswith("not rated good or better in 2025: 2025: complete")
-    assert months.message.vi == "làm việc 9 tháng năm 2025; cần ít nhất 10 — Điều 24 Luật TĐKT 2022"
+    assert months.message.vi == (
+        "làm việc 9 tháng năm 2025; cần ít nhất 10 — Điều 24 Luật TĐKT 2022; khoản 5 Điều 4 Nghị định 152/2025/NĐ-CP"
+    )
     assert months.message.en.startswith("worked 9 months in 2025; at least 10 needed")
 
 
@@ -69,7 +71,7 @@ def test_nested_conditions_explain_themselves() -> None:
     assert laborer.message.vi == "chưa đạt tiêu chuẩn Lao động tiên tiến năm 2025 — Điều 23 Luật TĐKT 2022"
     (inner,) = laborer.children
     assert [c.key for c in inner.children] == ["rating", "months_worked"]
-    assert inner.children[1].message.vi.endswith("Điều 24 Luật TĐKT 2022")
+    assert "— Điều 24 Luật TĐKT 2022" in inner.children[1].message.vi
 
 
 def test_every_message_cites_in_both_languages_and_the_verdict_serialises() -> None:

@@ -34,7 +34,7 @@ def test_frames_straight_from_the_database_shape() -> None:
     population = Population.from_frames(
         individuals=pl.DataFrame({"subject_id": ["a", "b"], "full_name": ["A", "B"]}),
         titles=pl.DataFrame(
-            {"subject_id": ["a"] * 3 + ["b"] * 2, "year": [2022, 2023, 2024, 2023, 2024], "title": ["CSTD_CS"] * 5}
+            {"subject_id": ["a"] * 3 + ["b"] * 2, "year": [2023, 2024, 2025, 2024, 2025], "title": ["CSTD_CS"] * 5}
         ),
         initiatives=pl.DataFrame(
             {
