@@ -162,7 +162,9 @@ class OfficerImport(Importer):
             )
         return steps
 
-    def _run(self, user: Any, file: Source, *, filename: str, commit: bool) -> OfficerImportResult:
+    def _run(
+        self, user: Any, file: Source, *, filename: str, commit: bool, confirm_shrink: bool = False
+    ) -> OfficerImportResult:  # an officers file adds accounts and roles; it replaces no set (no shrink)
         result = OfficerImportResult(kind=self.kind, preview_headers=[str(h) for h in self.preview_labels])
         # Without an actor (the CLI on the server) the system imports; otherwise the officer's rights apply.
         if user is not None and not can(user, "user.manage"):
@@ -199,10 +201,14 @@ class OfficerImport(Importer):
         result.problems = table.sorted_problems()
         return result
 
-    def dry_run(self, user: Any, file: Source, *, filename: str = "") -> OfficerImportResult:
+    def dry_run(
+        self, user: Any, file: Source, *, filename: str = "", confirm_shrink: bool = False
+    ) -> OfficerImportResult:
         return self._run(user, file, filename=filename, commit=False)
 
-    def apply(self, user: Any, file: Source, *, filename: str = "") -> OfficerImportResult:
+    def apply(
+        self, user: Any, file: Source, *, filename: str = "", confirm_shrink: bool = False
+    ) -> OfficerImportResult:
         return self._run(user, file, filename=filename, commit=True)
 
 
